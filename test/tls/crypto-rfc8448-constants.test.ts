@@ -4,6 +4,7 @@
  * key against its certificate).
  */
 
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import * as nodeCrypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,7 +28,8 @@ import {
   toHex,
 } from './rfc8448.js';
 
-const RFC_PATH = process.env.RFC8448_PATH ?? '/work/shared/rfc/rfc8448.txt';
+// shared/ sits beside the project's checkout (npm test runs from the project root).
+const RFC_PATH = process.env.RFC8448_PATH ?? join(process.cwd(), '..', 'shared', 'rfc', 'rfc8448.txt');
 
 /** Reads the hex block that starts on (1-based) `line`: "label (n octets):  xx xx ..." + continuation lines. */
 function readBlock(lines: readonly string[], line: number): { count: number | undefined; hex: string } {

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * The `tlsport` command. Subcommands live in their own files; this one only dispatches, so
+ * `tlsport backends` never loads the HTTP/2 layer or any backend.
+ */
+import { argv, exit, stderr } from 'node:process';
+
+const USAGE = `usage: tlsport <command> [options]
+
+commands:
+  backends                      list the registered transport backends
+  demo                          handshake over every backend and print what was negotiated
+`;
+
+const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
+  backends: () => import('./backends.js'),
+  demo: () => import('./demo.js'),
+};
+
+async function main(): Promise<number> {
+  const [name, ...args] = argv.slice(2);
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    stderr.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    stderr.write(`tlsport: unknown command "${name}"\n${USAGE}`);
+    return 2;
+  }
+  return (await load()).run(args);
+}
+
+main().then((code) => { process.exitCode = code; }, (err: unknown) => {
+  stderr.write(`tlsport: ${err instanceof Error ? err.message : String(err)}\n`);
+  exit(1);
+});
