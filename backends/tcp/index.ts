@@ -9,9 +9,9 @@ import { duplexToTransport } from '../../src/duplex.js';
 import { closeListening, connectTcp, formatAddress, listenTcp } from '../../src/net-connect.js';
 import type { Backend, ConnectOptions, Listener, ListenOptions, Transport } from '../../src/transport.js';
 
-function wrap(socket: net.Socket, role: 'client' | 'server', options: ConnectOptions | ListenOptions): Transport {
+function wrap(name: string, socket: net.Socket, role: 'client' | 'server', options: ConnectOptions | ListenOptions): Transport {
   return duplexToTransport(socket, {
-    backend: 'tcp',
+    backend: name,
     role,
     remoteAddress: formatAddress(socket.remoteAddress, socket.remotePort),
     highWaterMark: options.highWaterMark,
@@ -22,27 +22,28 @@ function wrap(socket: net.Socket, role: 'client' | 'server', options: ConnectOpt
   });
 }
 
-async function connect(options: ConnectOptions): Promise<Transport> {
-  return wrap(await connectTcp(options), 'client', options);
-}
-
-async function listen(options: ListenOptions): Promise<Listener> {
-  const queue = new AcceptQueue();
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => queue.push(wrap(socket, 'server', options)));
-  const address = await listenTcp(server, options.host ?? '127.0.0.1', options.port ?? 0);
+/** A plain-TCP backend under any name (a plugin reusing it reports its own name). */
+export function createTcpBackend(name = 'tcp', description = 'Plain TCP, no TLS (cleartext h2c with prior knowledge)'): Backend {
   return {
-    backend: 'tcp',
-    address,
-    accept: () => queue.accept(),
-    [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
-    close: async () => { queue.close(); closeListening(server); },
+    name,
+    description,
+    secure: false,
+    async connect(options: ConnectOptions): Promise<Transport> {
+      return wrap(name, await connectTcp(options), 'client', options);
+    },
+    async listen(options: ListenOptions): Promise<Listener> {
+      const queue = new AcceptQueue();
+      const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => queue.push(wrap(name, socket, 'server', options)));
+      const address = await listenTcp(server, options.host ?? '127.0.0.1', options.port ?? 0);
+      return {
+        backend: name,
+        address,
+        accept: () => queue.accept(),
+        [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+        close: async () => { queue.close(); closeListening(server); },
+      };
+    },
   };
 }
 
-export const backend: Backend = {
-  name: 'tcp',
-  description: 'Plain TCP, no TLS (cleartext h2c with prior knowledge)',
-  secure: false,
-  connect,
-  listen,
-};
+export const backend: Backend = createTcpBackend();
