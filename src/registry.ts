@@ -30,6 +30,8 @@ builtin('node-tls', "TLS 1.2/1.3 from Node's node:tls (OpenSSL)", async () =>
   (await import('../backends/node-tls/index.js')).backend);
 builtin('loopback', 'In-memory pair with simulated latency, bandwidth and fragmentation', async () =>
   (await import('../backends/loopback/index.js')).backend);
+builtin('forge-tls13', 'TLS 1.3 in TypeScript (node-forge / WebCrypto primitives), client and server', async () =>
+  (await import('../backends/forge-tls13/index.js')).backend);
 builtin('tcp', 'Plain TCP, no TLS (cleartext h2c with prior knowledge)', async () =>
   (await import('../backends/tcp/index.js')).backend);
 

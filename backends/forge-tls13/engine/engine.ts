@@ -1,0 +1,268 @@
+/**
+ * The sans-I/O engine core shared by client and server: a serial work queue (crypto is async, so
+ * input is processed one step at a time and records leave in order), the record layer, the one
+ * error path (error → alert via alerts.ts, alert sent, `error` event), close_notify, application
+ * data and KeyUpdate. The role classes add the handshake state machines.
+ */
+import type { CryptoProvider } from '../crypto/provider.js';
+import { nextTrafficSecret, type CipherSuite } from '../key-schedule.js';
+import { CLOSE_NOTIFY, alertFor, type Alert } from '../wire/alert.js';
+import { AlertDescription, ContentType, HandshakeType, KeyUpdateRequest, MAX_PLAINTEXT_LENGTH } from '../wire/constants.js';
+import { TlsError } from '../wire/errors.js';
+import type { RawHandshake } from '../wire/handshake-reassembly.js';
+import { decodeHandshake, encodeHandshake, type NewSessionTicket, type Role } from '../wire/messages.js';
+import { toTlsError } from './alerts.js';
+import type { CommonEngineConfig } from './config.js';
+import type { EngineEvent, EngineHandshakeInfo, EngineListener } from './events.js';
+import { keylogLine, type KeylogLabel } from './keylog.js';
+import { RecordLayer, type RecordSink } from './record-layer.js';
+
+/** Application traffic secrets, updated by KeyUpdate (RFC 8446 section 7.2). */
+export interface TrafficSecrets {
+  readonly suite: CipherSuite;
+  readSecret: Uint8Array;
+  writeSecret: Uint8Array;
+}
+
+/** Every state machine ends in this one: the connection carries application data. */
+export interface ExpectTraffic {
+  readonly kind: 'ExpectTraffic';
+  readonly traffic: TrafficSecrets;
+}
+
+export abstract class TlsEngine<S extends { readonly kind: string }> {
+  abstract readonly role: Role;
+  protected abstract state: S;
+  protected readonly rl: RecordLayer;
+  protected readonly provider: CryptoProvider;
+  protected clientRandom: Uint8Array = new Uint8Array(32);
+  #listeners: EngineListener[] = [];
+  #chain: Promise<void> = Promise.resolve();
+  #failed: TlsError | null = null;
+  #traffic: TrafficSecrets | null = null;
+  #info: EngineHandshakeInfo | null = null;
+  #writeClosed = false;
+  #peerClosed = false;
+  #pendingData: Uint8Array[] = [];
+
+  protected constructor(protected readonly baseConfig: CommonEngineConfig) {
+    this.provider = baseConfig.provider;
+    this.rl = new RecordLayer(baseConfig.provider, (data) => this.emit({ type: 'send', data }), baseConfig.maxHandshakeMessageLength);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Public API
+
+  /** Adds an event listener (returns a function that removes it). */
+  on(listener: EngineListener): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  get handshakeInfo(): EngineHandshakeInfo | null {
+    return this.#info;
+  }
+
+  get connected(): boolean {
+    return this.#info !== null && this.#failed === null;
+  }
+
+  /** The error that ended the connection, if any. */
+  get error(): TlsError | null {
+    return this.#failed;
+  }
+
+  get peerClosed(): boolean {
+    return this.#peerClosed;
+  }
+
+  get writeClosed(): boolean {
+    return this.#writeClosed;
+  }
+
+  /** Client: sends the ClientHello. Server: nothing to do (waits for it); harmless. */
+  start(): Promise<void> {
+    return this.#run(() => this.onStart());
+  }
+
+  /** Bytes from the peer, in any fragmentation. Resolves once processed; never rejects. */
+  receive(bytes: Uint8Array): Promise<void> {
+    const copy = bytes.slice();
+    return this.#run(() => this.rl.receive(copy, this.#sink, () => this.#failed !== null));
+  }
+
+  /**
+   * Sends application data (buffered until the handshake completes). Rejects only for misuse
+   * (after close()); connection failures are reported as `error` events.
+   */
+  sendApplicationData(data: Uint8Array): Promise<void> {
+    if (this.#writeClosed) return Promise.reject(new Error('TLS write side is closed'));
+    const copy = data.slice();
+    return this.#run(async () => {
+      if (!this.#traffic) this.#pendingData.push(copy);
+      else await this.#sendData(copy);
+    });
+  }
+
+  /** Sends close_notify (half-close: the peer may keep sending). */
+  close(): Promise<void> {
+    if (this.#writeClosed) return this.#run(async () => {});
+    this.#writeClosed = true;
+    return this.#run(async () => {
+      if (this.#traffic && this.#pendingData.length > 0) {
+        for (const d of this.#pendingData.splice(0)) await this.#sendData(d);
+      }
+      await this.rl.sendAlert(CLOSE_NOTIFY);
+    });
+  }
+
+  /** Updates our write key; with `requestPeer` the peer is asked to update its own too. */
+  keyUpdate(requestPeer = false): Promise<void> {
+    if (this.#writeClosed) return Promise.reject(new Error('TLS write side is closed'));
+    return this.#run(async () => {
+      if (!this.#traffic) throw TlsError.internalError('keyUpdate() before the handshake completed');
+      await this.#sendKeyUpdate(requestPeer);
+    });
+  }
+
+  /** Resolves once everything queued so far has been processed. */
+  idle(): Promise<void> {
+    return this.#run(async () => {});
+  }
+
+  /**
+   * Aborts with a local error: sends its alert (e.g. user_canceled, internal_error) and reports
+   * it. For the driver's timeouts; nothing happens when the connection already failed.
+   */
+  abort(error: TlsError): Promise<void> {
+    return this.#run(() => Promise.reject(error));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // For the role classes
+
+  protected abstract onStart(): Promise<void>;
+  protected abstract handle(state: S, message: RawHandshake): Promise<S>;
+
+  protected emit(event: EngineEvent): void {
+    for (const l of this.#listeners) l(event);
+  }
+
+  protected keylog(label: KeylogLabel, secret: Uint8Array): void {
+    const line = keylogLine(label, this.clientRandom, secret);
+    this.baseConfig.keylog?.(line);
+    this.emit({ type: 'keylog', line });
+  }
+
+  /** Called by a role once its handshake is done; flushes data queued before. */
+  protected async handshakeComplete(info: EngineHandshakeInfo, traffic: TrafficSecrets): Promise<void> {
+    this.#traffic = traffic;
+    this.#info = info;
+    this.emit({ type: 'handshake', info });
+    for (const d of this.#pendingData.splice(0)) await this.#sendData(d);
+  }
+
+  /** Post-handshake messages common to both roles (KeyUpdate); NewSessionTicket via the hook. */
+  protected async trafficMessage(state: ExpectTraffic, raw: RawHandshake): Promise<ExpectTraffic> {
+    const expected =
+      this.role === 'client' ? [HandshakeType.key_update, HandshakeType.new_session_ticket] : [HandshakeType.key_update];
+    const msg = decodeHandshake(raw.type, raw.body, { role: this.role, expected });
+    if (msg.type === HandshakeType.new_session_ticket) {
+      await this.onNewSessionTicket(msg);
+      return state;
+    }
+    if (msg.type !== HandshakeType.key_update) throw TlsError.unexpectedMessage('unexpected post-handshake message');
+    const t = state.traffic;
+    t.readSecret = await nextTrafficSecret(this.provider, t.suite.hash, t.readSecret);
+    await this.rl.setReadKey(t.suite, t.readSecret);
+    const requested = msg.requestUpdate === KeyUpdateRequest.update_requested;
+    this.emit({ type: 'key_update', direction: 'received', requested });
+    // RFC 8446 section 4.6.3: answer before our next application data (we answer at once).
+    if (requested && !this.#writeClosed) await this.#sendKeyUpdate(false);
+    return state;
+  }
+
+  protected async onNewSessionTicket(_msg: NewSessionTicket): Promise<void> {
+    throw TlsError.unexpectedMessage('NewSessionTicket sent to a server');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internals
+
+  readonly #sink: RecordSink = {
+    handshake: async (message) => {
+      this.state = await this.handle(this.state, message);
+    },
+    alert: (alert) => this.#onAlert(alert),
+    applicationData: (data) => {
+      if (!this.#peerClosed) this.emit({ type: 'data', data });
+    },
+  };
+
+  async #onAlert(alert: Alert): Promise<void> {
+    if (alert.description === AlertDescription.user_canceled) return; // a close_notify follows (6.1)
+    if (alert.description === AlertDescription.close_notify) {
+      if (!this.#traffic) throw TlsError.fromAlert(alert.description, alert.level); // closed mid-handshake
+      this.#peerClosed = true;
+      this.rl.readClosed = true;
+      this.emit({ type: 'close_notify' });
+      return;
+    }
+    throw TlsError.fromAlert(alert.description, alert.level);
+  }
+
+  #run(fn: () => Promise<void>): Promise<void> {
+    const next = this.#chain.then(async () => {
+      if (this.#failed) return;
+      try {
+        await fn();
+      } catch (e) {
+        await this.#fail(e);
+      }
+    });
+    this.#chain = next;
+    return next;
+  }
+
+  async #fail(e: unknown): Promise<void> {
+    if (this.#failed) return;
+    const error = toTlsError(e);
+    this.#failed = error;
+    if (error.origin === 'local') {
+      try {
+        await this.rl.sendAlert(alertFor(error.alert)); // fatal alerts go out before we close
+      } catch {
+        /* nothing more we can do */
+      }
+    }
+    this.emit({ type: 'error', error });
+  }
+
+  #keyUpdateThreshold(suite: CipherSuite): number {
+    return this.baseConfig.keyUpdateAfterRecords ?? suite.keyUpdateAfter;
+  }
+
+  async #sendData(data: Uint8Array): Promise<void> {
+    const t = this.#traffic!;
+    const threshold = this.#keyUpdateThreshold(t.suite);
+    let offset = 0;
+    while (offset < data.length) {
+      if (this.rl.writeSequence >= threshold) await this.#sendKeyUpdate(false);
+      const records = Math.max(1, Math.min(16, threshold - this.rl.writeSequence));
+      const end = Math.min(data.length, offset + records * MAX_PLAINTEXT_LENGTH);
+      await this.rl.send(ContentType.application_data, data.subarray(offset, end));
+      offset = end;
+    }
+  }
+
+  async #sendKeyUpdate(requestPeer: boolean): Promise<void> {
+    const t = this.#traffic!;
+    const requestUpdate = requestPeer ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested;
+    await this.rl.send(ContentType.handshake, encodeHandshake({ type: HandshakeType.key_update, requestUpdate }));
+    t.writeSecret = await nextTrafficSecret(this.provider, t.suite.hash, t.writeSecret);
+    await this.rl.setWriteKey(t.suite, t.writeSecret);
+    this.emit({ type: 'key_update', direction: 'sent', requested: requestPeer });
+  }
+}
