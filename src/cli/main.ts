@@ -9,11 +9,15 @@ const USAGE = `usage: tlsport <command> [options]
 
 commands:
   backends                      list the registered transport backends
+  get URL [options]             fetch URL over HTTP/2 (tlsport get --help)
+  serve [options]               run the HTTP/2 test app (tlsport serve --help)
   demo                          handshake over every backend and print what was negotiated
 `;
 
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   backends: () => import('./backends.js'),
+  get: () => import('./get.js'),
+  serve: () => import('./serve.js'),
   demo: () => import('./demo.js'),
 };
 
