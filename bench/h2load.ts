@@ -40,10 +40,13 @@ function h2load(args: string[]): { reqPerSec: number; mbPerSec: number; failed: 
   const out = spawnSync('h2load', args, { encoding: 'utf8', timeout: 300_000 });
   const text = `${out.stdout}${out.stderr}`;
   const fin = /finished in [\d.]+m?s, ([\d.]+) req\/s, ([\d.]+)([KMG]?)B\/s/.exec(text);
-  const reqs = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed/.exec(text);
-  if (!fin || !reqs) throw new Error(`cannot read h2load output:\n${text}`);
+  const reqs = /requests: (\d+) total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed/.exec(text);
+  const codes = /status codes: (\d+) 2xx/.exec(text);
+  if (!fin || !reqs || !codes) throw new Error(`cannot read h2load output:\n${text}`);
+  // A fast server that answers wrongly must not score: every request must have got a 2xx.
+  if (Number(codes[1]) !== Number(reqs[1])) throw new Error(`only ${codes[1]} of ${reqs[1]} responses were 2xx:\n${text}`);
   const unit = { '': 1 / 1e6, K: 1 / 1e3, M: 1, G: 1e3 }[fin[3] as '' | 'K' | 'M' | 'G'];
-  return { reqPerSec: Number(fin[1]), mbPerSec: Number(fin[2]) * unit, failed: Number(reqs[2]) };
+  return { reqPerSec: Number(fin[1]), mbPerSec: Number(fin[2]) * unit, failed: Number(reqs[3]) };
 }
 
 async function serverMemory(port: number): Promise<{ rss: number; heapUsed: number; external: number }> {
@@ -87,6 +90,14 @@ async function main(): Promise<void> {
   writeFileSync(join(certDir, 'key.pem'), cert.keyPem);
   const servers = { node: await startServer('node', certDir), ours: await startServer('ours', certDir) };
   try {
+    // Memory first, on fresh servers: after the load runs, collecting their garbage swamps the
+    // deltas. Median of three samples each.
+    const samples = { node: [] as Array<{ perConnection: number; perStream: number }>, ours: [] as Array<{ perConnection: number; perStream: number }> };
+    for (let i = 0; i < 3; i++) for (const which of ['node', 'ours'] as const) samples[which].push(await memoryCosts(servers[which].port));
+    const mem = {
+      node: { perConnection: median(samples.node.map((s) => s.perConnection)), perStream: median(samples.node.map((s) => s.perStream)) },
+      ours: { perConnection: median(samples.ours.map((s) => s.perConnection)), perStream: median(samples.ours.map((s) => s.perStream)) },
+    };
     console.log(`HTTP/2 server benchmark: tlsport over ${BACKEND} vs node:http2 (createSecureServer, stream API), ${ROUNDS} rounds, medians\n`);
     for (const scenario of SCENARIOS) {
       const results = { node: [] as number[], ours: [] as number[] };
@@ -101,7 +112,6 @@ async function main(): Promise<void> {
       console.log(`${scenario.name.padEnd(28)} node:http2 ${node.toFixed(0).padStart(7)} ${scenario.metric}   tlsport ${ours.toFixed(0).padStart(7)} ${scenario.metric}   ratio ${(ours / node).toFixed(2)}`);
       console.log(`  h2load ${scenario.args('https://127.0.0.1:PORT/').join(' ')}   (rounds node ${results.node.map((x) => x.toFixed(0)).join('/')}, ours ${results.ours.map((x) => x.toFixed(0)).join('/')})`);
     }
-    const mem = { node: await memoryCosts(servers.node.port), ours: await memoryCosts(servers.ours.port) };
     const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
     console.log(`\nmemory per idle connection   node:http2 ${kib(mem.node.perConnection)}   tlsport ${kib(mem.ours.perConnection)}`);
     console.log(`memory per open stream       node:http2 ${kib(mem.node.perStream)}   tlsport ${kib(mem.ours.perStream)}`);

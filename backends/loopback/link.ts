@@ -20,7 +20,7 @@
  * The link takes ownership of the arrays it is given; the transport copies what the caller wrote.
  */
 import { TransportError } from '../../src/transport.js';
-import { Fifo } from './fifo.js';
+import { Fifo } from '../../src/fifo.js';
 
 export interface LinkOptions {
   /** One-way delay of every chunk, in milliseconds. Default 0. */

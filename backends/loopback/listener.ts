@@ -11,7 +11,7 @@ import {
   type Transport,
 } from '../../src/transport.js';
 import type { LoopbackTransport } from './endpoint.js';
-import { Fifo } from './fifo.js';
+import { Fifo } from '../../src/fifo.js';
 import type { LoopbackListenOptions } from './options.js';
 
 const table = new Map<string, LoopbackListener>();

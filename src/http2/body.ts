@@ -8,6 +8,7 @@
  *
  * `toChunks` normalises what users may pass as an outgoing body.
  */
+import { concatBytes } from '../bytes.js';
 
 /** The stream behind a body: told when data is consumed, or when the reader gives up. */
 export interface BodySource {
@@ -132,14 +133,7 @@ export class InboundBody implements AsyncIterable<Uint8Array>, AsyncIterator<Uin
       parts.push(r.value);
       total += r.value.length;
     }
-    if (parts.length === 1) return parts[0]!;
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const p of parts) {
-      out.set(p, off);
-      off += p.length;
-    }
-    return out;
+    return concatBytes(parts, total);
   }
 
   async text(): Promise<string> {

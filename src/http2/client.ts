@@ -19,7 +19,7 @@ import type { HeaderField } from './hpack/index.js';
 import { resolveConfig, type Http2Limits, type Http2Settings, type ResolvedConfig } from './limits.js';
 import { AlpnError, ConnectionLostError, QueueFullError, RequestAbortedError, RequestRefusedError, isRetryable } from './session-errors.js';
 import type { Stream, StreamListener } from './stream.js';
-import { Fifo } from './streams.js';
+import { Fifo } from '../fifo.js';
 import { resolveBackend, type BackendRef } from '../registry.js';
 import type { ConnectOptions as TransportConnectOptions, HandshakeInfo, Transport } from '../transport.js';
 

@@ -11,6 +11,7 @@
  *   state is shared by the connection (4.3). An over-long header list is reported (`tooLarge`)
  *   with the table still in sync; anything else is a COMPRESSION_ERROR.
  */
+import { concatBytes } from '../bytes.js';
 import { ConnectionError, ErrorCode } from './errors.js';
 import { HpackError, type HpackDecoder, type HeaderField } from './hpack/index.js';
 
@@ -66,7 +67,7 @@ export class FieldBlockAssembler {
     p.parts.push(fragment.slice());
     if (!endHeaders) return null;
     this.pending = null;
-    return { streamId: p.streamId, promisedId: p.promisedId, endStream: p.endStream, block: concat(p.parts, p.bytes) };
+    return { streamId: p.streamId, promisedId: p.promisedId, endStream: p.endStream, block: concatBytes(p.parts, p.bytes) };
   }
 
   /** CVE-2024-27316: bounded in octets and in CONTINUATION frames -> ENHANCE_YOUR_CALM (10.5). */
@@ -90,13 +91,3 @@ export function decodeFieldBlock(decoder: HpackDecoder, block: Uint8Array): { fi
   }
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

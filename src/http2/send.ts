@@ -19,7 +19,7 @@ import type { Http2Limits, Http2Settings } from './limits.js';
 import type { OutputBuffer } from './output.js';
 import type { Stream } from './stream.js';
 import { canSend } from './stream-state.js';
-import { Fifo } from './streams.js';
+import { Fifo } from '../fifo.js';
 
 /** Most bytes put into one write batch before yielding to the transport. */
 export const BATCH_TARGET = 128 * 1024;

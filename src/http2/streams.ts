@@ -2,6 +2,7 @@
  * The stream store: live streams by id, stream-id rules (RFC 9113 5.1.1), concurrency counts
  * (5.1.2), and a bounded memory of recently closed ids for the "closed" state's tolerance (5.1).
  */
+import { Fifo } from '../fifo.js';
 import type { Stream } from './stream.js';
 
 /** How a stream we no longer track ended, to judge frames that still arrive for it. */
@@ -11,53 +12,6 @@ export type ClosedHow =
   /** Both sides ended or the peer reset it: the peer knows, more frames are errors. */
   | 'closed';
 
-/** A first-in first-out queue without O(n) shift. */
-export class Fifo<T> {
-  private items: (T | undefined)[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head++] = undefined;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    }
-    return item;
-  }
-
-  peek(): T | undefined {
-    return this.head < this.items.length ? this.items[this.head] : undefined;
-  }
-
-  /** Removes every item matching `pred` (O(n); for rare cancellations). */
-  remove(pred: (item: T) => boolean): number {
-    const before = this.length;
-    this.items = this.items.slice(this.head).filter((x) => !pred(x as T));
-    this.head = 0;
-    return before - this.items.length;
-  }
-
-  drain(): T[] {
-    const out = this.items.slice(this.head) as T[];
-    this.items = [];
-    this.head = 0;
-    return out;
-  }
-}
 
 export class StreamStore {
   private readonly live = new Map<number, Stream>();

@@ -28,6 +28,10 @@ export class Fifo<T> {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    }
     return item;
   }
 
@@ -37,5 +41,13 @@ export class Fifo<T> {
     this.items = [];
     this.head = 0;
     return rest;
+  }
+
+  /** Removes every item matching `pred` (linear; for cancellation, not the hot path). */
+  remove(pred: (item: T) => boolean): number {
+    const before = this.length;
+    this.items = this.items.slice(this.head).filter((x) => !pred(x as T));
+    this.head = 0;
+    return before - this.items.length;
   }
 }
