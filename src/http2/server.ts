@@ -180,12 +180,19 @@ class H2Response implements ServerResponse, StreamListener {
   private ended = false;
   private closeError: Error | null = null;
   private endWaiter: { resolve(): void; reject(e: Error): void } | null = null;
+  /**
+   * A response to HEAD has headers and no content (RFC 9110 9.3.2): the handler may write the
+   * body it would send for GET, and none of it goes out as DATA (RFC 9113 8.1.1).
+   */
+  private readonly contentless: boolean;
 
   constructor(
     private readonly conn: Connection,
     private readonly stream: Stream,
     private readonly req: H2Request,
-  ) {}
+  ) {
+    this.contentless = req.method === 'HEAD';
+  }
 
   respond(status: number, headers?: HeadersInit): void {
     if (this.headersSent) throw new Error('response head already sent');
@@ -202,6 +209,7 @@ class H2Response implements ServerResponse, StreamListener {
     if (this.ended) return rejected(new Error('write after end()'));
     try {
       if (!this.headersSent) this.respond(200);
+      if (this.contentless) return RESOLVED;
       const p = this.conn.write(this.stream, toBytes(chunk));
       if (p !== RESOLVED) p.catch(noop);
       return p;
@@ -215,7 +223,9 @@ class H2Response implements ServerResponse, StreamListener {
     if (this.closed) return rejected(this.closeError ?? new Error('stream closed'));
     this.ended = true;
     try {
-      const bytes = chunk === undefined ? undefined : toBytes(chunk);
+      const given = chunk === undefined ? undefined : toBytes(chunk);
+      if (this.contentless) return this.endContentless(given);
+      const bytes = given;
       let trailerFields: HeaderField[] | undefined;
       if (trailers !== undefined) {
         trailerFields = [];
@@ -237,6 +247,19 @@ class H2Response implements ServerResponse, StreamListener {
     } catch (err) {
       return rejected(err);
     }
+  }
+
+  /** end() of a HEAD response: headers (with the length a GET would get) and END_STREAM, no DATA. */
+  private endContentless(bytes: Uint8Array | undefined): Promise<void> {
+    if (!this.headersSent) {
+      this.headersSent = true;
+      const fields: HeaderField[] = [{ name: ':status', value: '200' }];
+      if (bytes !== undefined) fields.push({ name: 'content-length', value: String(bytes.length) });
+      this.conn.sendHeaders(this.stream, fields, true);
+    } else {
+      this.conn.end(this.stream, undefined, undefined);
+    }
+    return this.settled();
   }
 
   /** RESOLVED when our side is done already, else a promise for when the queue drains. */
