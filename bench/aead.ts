@@ -9,49 +9,23 @@
 
 import * as nodeCrypto from 'node:crypto';
 import * as tls from 'node:tls';
-import forge from 'node-forge';
 import { getProvider } from '../backends/forge-tls13/crypto/index.js';
 import { TLS_AES_128_GCM_SHA256 } from '../backends/forge-tls13/key-schedule.js';
 import { RecordSealer } from '../backends/forge-tls13/record-protection.js';
 import { rsaPrivateKeyPkcs8, serverCertificate } from '../test/tls/rfc8448.js';
+import { RECORD, RECORD_AAD as aad, benchNonce, forgeGcmAloneBatch, measureRecords } from './aead-common.js';
 
-const RECORD = 16 * 1024;
 const RUNS = 5;
 const MIN_RUN_MS = 400;
 
-const key = nodeCrypto.randomBytes(16);
-const iv = nodeCrypto.randomBytes(12);
-const aad = Uint8Array.of(23, 3, 3, 0x40, 0x11);
+const key = new Uint8Array(nodeCrypto.randomBytes(16));
+const iv = new Uint8Array(nodeCrypto.randomBytes(12));
 const plaintext = new Uint8Array(nodeCrypto.randomBytes(RECORD));
-
-function nonce(i: number): Uint8Array {
-  const n = iv.slice();
-  n[8] = (n[8] as number) ^ ((i >>> 24) & 0xff);
-  n[9] = (n[9] as number) ^ ((i >>> 16) & 0xff);
-  n[10] = (n[10] as number) ^ ((i >>> 8) & 0xff);
-  n[11] = (n[11] as number) ^ (i & 0xff);
-  return new Uint8Array(n);
-}
+const nonce = (i: number): Uint8Array => benchNonce(iv, i);
 
 /** Runs `batch(count)` (which seals `count` records) until MIN_RUN_MS passed; returns MB/s. */
-async function measure(batch: (count: number) => Promise<void> | void): Promise<number> {
-  await batch(4); // warm-up
-  const results: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    let records = 0;
-    let count = 8;
-    const start = performance.now();
-    let elapsed = 0;
-    while (elapsed < MIN_RUN_MS) {
-      await batch(count);
-      records += count;
-      elapsed = performance.now() - start;
-      count = Math.min(count * 2, 4096);
-    }
-    results.push((records * RECORD) / 1e6 / (elapsed / 1000));
-  }
-  results.sort((a, b) => a - b);
-  return results[Math.floor(RUNS / 2)] as number;
+function measure(batch: (count: number) => Promise<void> | void): Promise<number> {
+  return measureRecords(batch, { runs: RUNS, minRunMs: MIN_RUN_MS });
 }
 
 async function main(): Promise<void> {
@@ -74,18 +48,7 @@ async function main(): Promise<void> {
     }
   });
 
-  const forgeCipher = forge.cipher.createCipher('AES-GCM', forge.util.binary.raw.encode(key));
-  const ptBinary = Buffer.from(plaintext).toString('latin1');
-  const aadBinary = Buffer.from(aad).toString('latin1');
-  await row('node-forge cipher alone (binary strings, no conversion)', (count) => {
-    for (let i = 0; i < count; i++) {
-      forgeCipher.start({ iv: Buffer.from(nonce(i)).toString('latin1'), additionalData: aadBinary, tagLength: 128 });
-      forgeCipher.update(forge.util.createBuffer(ptBinary));
-      forgeCipher.finish();
-      forgeCipher.output.getBytes();
-      forgeCipher.mode.tag.getBytes();
-    }
-  });
+  await row('node-forge cipher alone (binary strings, no conversion)', forgeGcmAloneBatch(key, iv, plaintext));
 
   const forgeAead = await getProvider('forge').aead('AES-128-GCM', key);
   await row('forge provider Aead.seal', async (count) => {

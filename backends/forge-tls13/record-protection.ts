@@ -12,6 +12,10 @@
  *   rejected 0-RTT records by trial decryption (RFC 8446 4.2.10) keeps its handshake-key sequence.
  *   Any other failure (record_overflow, unexpected_message, decode_error) is fatal to the
  *   connection and thrown as a RecordProtectionError.
+ * - `openConcurrent` is for records that must authenticate (no trial decryption): like `seal`, it
+ *   takes its sequence number at call time and starts the AEAD at once, so several records are
+ *   decrypted in parallel. A null result (authentication failed) is then fatal: the records opened
+ *   after it were given sequence numbers that assumed it would succeed.
  */
 
 import type { Aead, CryptoProvider } from './crypto/provider.js';
@@ -135,6 +139,19 @@ export class RecordSealer extends RecordProtectionBase {
    * 0x0303, length; then the AEAD output over content || type || `padding` zero bytes).
    */
   seal(contentType: number, plaintext: Uint8Array, padding = 0): Promise<Uint8Array> {
+    return this.sealParts(contentType, plaintext, padding).then(([header, ciphertext]) => {
+      const record = new Uint8Array(RECORD_HEADER_LENGTH + ciphertext.length);
+      record.set(header);
+      record.set(ciphertext, RECORD_HEADER_LENGTH);
+      return record;
+    });
+  }
+
+  /**
+   * `seal` giving the record as its two parts (header, encrypted_record), for a caller that
+   * joins many records into one buffer anyway. Same ordering and failure rules as `seal`.
+   */
+  sealParts(contentType: number, plaintext: Uint8Array, padding = 0): Promise<readonly [Uint8Array, Uint8Array]> {
     try {
       if (this.#failed !== undefined) throw new Error('an earlier seal failed; this sealer is unusable', { cause: this.#failed });
       if (contentType !== ContentType.alert && contentType !== ContentType.handshake && contentType !== ContentType.application_data) {
@@ -163,12 +180,7 @@ export class RecordSealer extends RecordProtectionBase {
       work = Promise.reject(e);
     }
     const result = this.#tail.then(() => work).then(
-      (ciphertext) => {
-        const record = new Uint8Array(RECORD_HEADER_LENGTH + ciphertext.length);
-        record.set(header);
-        record.set(ciphertext, RECORD_HEADER_LENGTH);
-        return record;
-      },
+      (ciphertext) => [header, ciphertext] as const,
       (e: unknown) => {
         this.#failed ??= e;
         throw e;
@@ -216,7 +228,31 @@ export class RecordOpener extends RecordProtectionBase {
     return this.open(record.subarray(0, RECORD_HEADER_LENGTH), record.subarray(RECORD_HEADER_LENGTH));
   }
 
-  async #open(header: Uint8Array, encryptedRecord: Uint8Array): Promise<OpenedRecord | null> {
+  /**
+   * Opens a record that must authenticate, without waiting for earlier opens: the sequence number
+   * is taken now and the AEAD started at once; results resolve in call order. Must not overlap
+   * `open()` calls (the record layer uses one or the other for a given stretch of records). A null
+   * result is fatal for the connection (see the file comment).
+   */
+  openConcurrent(header: Uint8Array, encryptedRecord: Uint8Array): Promise<OpenedRecord | null> {
+    let work: Promise<OpenedRecord | null>;
+    try {
+      if (!this.#check(header, encryptedRecord)) {
+        work = Promise.resolve(null);
+      } else {
+        const sequence = this.nextSequence++;
+        work = this.aead.open(recordNonce(this.iv, sequence), header, encryptedRecord).then((inner) => (inner === null ? null : innerPlaintext(inner)));
+      }
+    } catch (e) {
+      work = Promise.reject(e);
+    }
+    const result = this.#tail.then(() => work);
+    this.#tail = result.then(noop, noop);
+    return result;
+  }
+
+  /** Header and size checks; false when the record is too short to authenticate. */
+  #check(header: Uint8Array, encryptedRecord: Uint8Array): boolean {
     if (header.length !== RECORD_HEADER_LENGTH) throw new RecordProtectionError('decode_error', 'record header must be 5 bytes');
     if (header[0] !== ContentType.application_data) {
       throw new RecordProtectionError('unexpected_message', `protected record with outer type ${header[0]}`);
@@ -231,16 +267,25 @@ export class RecordOpener extends RecordProtectionBase {
     this.checkLimit();
     // At least one byte of TLSInnerPlaintext (the content type) plus the tag; shorter cannot
     // authenticate, which is what the peer gets told.
-    if (encryptedRecord.length < this.aead.tagLength + 1) return null;
+    return encryptedRecord.length >= this.aead.tagLength + 1;
+  }
+
+  async #open(header: Uint8Array, encryptedRecord: Uint8Array): Promise<OpenedRecord | null> {
+    if (!this.#check(header, encryptedRecord)) return null;
     const inner = await this.aead.open(recordNonce(this.iv, this.nextSequence), header, encryptedRecord);
     if (inner === null) return null;
     this.nextSequence++;
-    if (inner.length > MAX_INNER_PLAINTEXT_LENGTH) {
-      throw new RecordProtectionError('record_overflow', 'TLSInnerPlaintext exceeds 2^14 + 1 bytes');
-    }
-    let i = inner.length - 1;
-    while (i >= 0 && inner[i] === 0) i--;
-    if (i < 0) throw new RecordProtectionError('unexpected_message', 'TLSInnerPlaintext has no non-zero content type');
-    return { contentType: inner[i] as number, plaintext: inner.subarray(0, i) };
+    return innerPlaintext(inner);
   }
+}
+
+/** TLSInnerPlaintext → content type and content (padding removed), with its size checks. */
+function innerPlaintext(inner: Uint8Array): OpenedRecord {
+  if (inner.length > MAX_INNER_PLAINTEXT_LENGTH) {
+    throw new RecordProtectionError('record_overflow', 'TLSInnerPlaintext exceeds 2^14 + 1 bytes');
+  }
+  let i = inner.length - 1;
+  while (i >= 0 && inner[i] === 0) i--;
+  if (i < 0) throw new RecordProtectionError('unexpected_message', 'TLSInnerPlaintext has no non-zero content type');
+  return { contentType: inner[i] as number, plaintext: inner.subarray(0, i) };
 }

@@ -160,6 +160,16 @@ export function mapForgeError(err: unknown, phase: 'handshake' | 'established'):
 
 const GRACEFUL_LINGER_MS = 1_000;
 
+/**
+ * How much may be sealing at once (handed to the engine, records not yet on the socket) before a
+ * write waits: 16 full records' worth of bytes, and 16 writes. An asynchronous AEAD (WebCrypto)
+ * needs several records in flight to be fast; this bounds the memory and the number of AEAD jobs
+ * that takes. Writes that queue up meanwhile are coalesced into one (`_writev`), so many small
+ * writes become few records.
+ */
+const MAX_SEALING_BYTES = 16 * 16 * 1024;
+const MAX_SEALING_WRITES = 16;
+
 class TlsSocket extends Duplex {
   readonly handshake: Promise<HandshakeInfo>;
   #resolveHandshake!: (info: HandshakeInfo) => void;
@@ -169,6 +179,10 @@ class TlsSocket extends Duplex {
   #engineFailed = false;
   #ended = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Plaintext bytes (and writes) handed to the engine whose records have not been emitted yet. */
+  #sealing = 0;
+  #sealingWrites = 0;
+  #sealingWaiters: Array<() => void> = [];
 
   constructor(
     readonly socket: net.Socket,
@@ -291,30 +305,75 @@ class TlsSocket extends Duplex {
     if (this.socket.isPaused()) this.socket.resume();
   }
 
+  /**
+   * Hands the chunk to the engine and calls back as soon as more may follow: while little is being
+   * sealed (MAX_SEALING_*) and the socket does not ask us to wait. So consecutive writes are sealed
+   * concurrently (records still leave in order), instead of one write's records having to reach
+   * the socket before the next write is even looked at.
+   */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#send(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), callback);
+  }
+
+  /** Writes that queued up while we waited: one engine call, so they share records. */
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    let size = 0;
+    for (const c of chunks) size += c.chunk.byteLength;
+    const data = new Uint8Array(size);
+    let offset = 0;
+    for (const c of chunks) {
+      data.set(c.chunk, offset);
+      offset += c.chunk.byteLength;
+    }
+    this.#send(data, callback);
+  }
+
+  #send(data: Uint8Array, callback: (error?: Error | null) => void): void {
     this.handshake
-      .then(() => this.engine.sendApplicationData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)))
       .then(() => {
-        const error = this.engine.error;
-        if (error) throw error;
-        if (!this.socket.writableNeedDrain) return;
-        return new Promise<void>((resolve, reject) => {
-          const onDrain = (): void => {
-            this.socket.off('close', onClose);
-            resolve();
-          };
-          const onClose = (): void => {
-            this.socket.off('drain', onDrain);
-            reject(new TransportError('CLOSED', 'connection closed before the write was accepted'));
-          };
-          this.socket.once('drain', onDrain);
-          this.socket.once('close', onClose);
+        const size = data.byteLength;
+        this.#sealing += size;
+        this.#sealingWrites++;
+        const done = (): void => {
+          this.#sealing -= size;
+          this.#sealingWrites--;
+          if (this.#hasRoom()) for (const wake of this.#sealingWaiters.splice(0)) wake();
+        };
+        // Resolves once the records were emitted, also when the connection failed meanwhile (the
+        // engine's error event reports that); rejects only for misuse.
+        this.engine.sendApplicationData(data).then(done, (err: unknown) => {
+          done();
+          this.destroy(err as Error);
         });
+        return this.#roomToWrite();
       })
       .then(
         () => callback(),
         (err: unknown) => callback(err as Error),
       );
+  }
+
+  #hasRoom(): boolean {
+    return this.#sealing < MAX_SEALING_BYTES && this.#sealingWrites < MAX_SEALING_WRITES;
+  }
+
+  async #roomToWrite(): Promise<void> {
+    while (!this.#hasRoom()) await new Promise<void>((resolve) => this.#sealingWaiters.push(resolve));
+    const error = this.engine.error;
+    if (error) throw error;
+    if (!this.socket.writableNeedDrain) return;
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        this.socket.off('close', onClose);
+        resolve();
+      };
+      const onClose = (): void => {
+        this.socket.off('drain', onDrain);
+        reject(new TransportError('CLOSED', 'connection closed before the write was accepted'));
+      };
+      this.socket.once('drain', onDrain);
+      this.socket.once('close', onClose);
+    });
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -6,8 +6,8 @@ import type { AlpnOptions } from '../../../src/transport.js';
 import type { CryptoProvider, KeyShare, NamedGroupName, PrivateKeyHandle, SignatureSchemeName } from '../crypto/provider.js';
 import type { CipherSuiteName } from '../key-schedule.js';
 import type { EncryptedExtensionsExtension } from '../wire/extensions.js';
-import type { ClientHello } from '../wire/messages.js';
-import type { TicketStore } from './tickets.js';
+import type { ClientHello, ServerHello } from '../wire/messages.js';
+import type { TicketState, TicketStore } from './tickets.js';
 
 /** A certificate chain (DER, leaf first) and its private key. */
 export interface CertifiedKeyHandle {
@@ -94,4 +94,15 @@ export interface ServerEngineConfig extends CommonEngineConfig, AlpnOptions {
   readonly serverRandom?: Uint8Array;
   /** Extra EncryptedExtensions entries, placed first (tests reproducing a trace). */
   readonly extraEncryptedExtensions?: readonly EncryptedExtensionsExtension[];
+  /**
+   * For tests reproducing a trace (RFC 8448 section 4): what a PSK identity (ticket) the client
+   * offers stands for, in place of opening it with `ticketKey` (undefined: not a ticket we know).
+   * The binder is still verified.
+   */
+  readonly decodeTicket?: (identity: Uint8Array) => TicketState | undefined | Promise<TicketState | undefined>;
+  /**
+   * Last word on the ServerHello's encoding (tests reproducing a trace: its extension order). It
+   * must not change what the engine chose (random, suite, key share, PSK).
+   */
+  readonly serverHelloHook?: (sh: ServerHello) => ServerHello;
 }

@@ -89,21 +89,35 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
 
   /** Bytes from the peer, in any fragmentation. Resolves once processed; never rejects. */
   receive(bytes: Uint8Array): Promise<void> {
-    const copy = bytes.slice();
-    return this.#run(() => this.rl.receive(copy, this.#sink, () => this.#failed !== null));
+    // Buffered (copied) at once, processed in turn: records that arrive while earlier ones are
+    // being decrypted join the window of concurrent opens. Nothing is kept once reading is over.
+    try {
+      if (!this.#failed && !this.rl.readClosed) this.rl.reader.push(bytes);
+    } catch (e) {
+      return this.#run(() => Promise.reject(e));
+    }
+    return this.#run(() => this.rl.process(this.#sink, () => this.#failed !== null));
   }
 
   /**
-   * Sends application data (buffered until the handshake completes). Rejects only for misuse
-   * (after close()); connection failures are reported as `error` events.
+   * Sends application data (buffered until the handshake completes). Resolves once its records
+   * were emitted as `send` events (or the connection failed); rejects only for misuse (after
+   * close()); connection failures are reported as `error` events.
+   *
+   * Calls may overlap, and should for throughput: sealing starts as soon as earlier operations
+   * have been queued, without waiting for their records to be sealed, so several records are in
+   * flight; records are still emitted strictly in order.
    */
   sendApplicationData(data: Uint8Array): Promise<void> {
     if (this.#writeClosed) return Promise.reject(new Error('TLS write side is closed'));
     const copy = data.slice();
+    let emitted: Promise<void> = Promise.resolve();
     return this.#run(async () => {
       if (!this.#traffic) this.#pendingData.push(copy);
-      else await this.#sendData(copy);
-    });
+      else emitted = (await this.#sendData(copy)).emitted;
+    })
+      .then(() => emitted)
+      .catch((e: unknown) => this.#run(() => Promise.reject(e))); // a failed seal fails the connection
   }
 
   /** Sends close_notify (half-close: the peer may keep sending). */
@@ -112,7 +126,7 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
     this.#writeClosed = true;
     return this.#run(async () => {
       if (this.#traffic && this.#pendingData.length > 0) {
-        for (const d of this.#pendingData.splice(0)) await this.#sendData(d);
+        for (const d of this.#pendingData.splice(0)) await (await this.#sendData(d)).emitted;
       }
       await this.rl.sendAlert(CLOSE_NOTIFY);
     });
@@ -127,9 +141,9 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
     });
   }
 
-  /** Resolves once everything queued so far has been processed. */
+  /** Resolves once everything queued so far has been processed (and its records emitted). */
   idle(): Promise<void> {
-    return this.#run(async () => {});
+    return this.#run(() => this.rl.flushed());
   }
 
   /**
@@ -161,7 +175,7 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
     this.#traffic = traffic;
     this.#info = info;
     this.emit({ type: 'handshake', info });
-    for (const d of this.#pendingData.splice(0)) await this.#sendData(d);
+    for (const d of this.#pendingData.splice(0)) await (await this.#sendData(d)).emitted;
   }
 
   /** Post-handshake messages common to both roles (KeyUpdate); NewSessionTicket via the hook. */
@@ -244,17 +258,26 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
     return this.baseConfig.keyUpdateAfterRecords ?? suite.keyUpdateAfter;
   }
 
-  async #sendData(data: Uint8Array): Promise<void> {
+  /**
+   * Starts sealing `data` (KeyUpdates first where the key's record budget runs out) and returns
+   * once every record of it is queued, with a promise for their emission: the engine's queue moves
+   * on to the next operation while the AEAD works.
+   */
+  async #sendData(data: Uint8Array): Promise<{ emitted: Promise<void> }> {
     const t = this.#traffic!;
     const threshold = this.#keyUpdateThreshold(t.suite);
+    const parts: Promise<void>[] = [];
     let offset = 0;
     while (offset < data.length) {
       if (this.rl.writeSequence >= threshold) await this.#sendKeyUpdate(false);
       const records = Math.max(1, Math.min(16, threshold - this.rl.writeSequence));
       const end = Math.min(data.length, offset + records * MAX_PLAINTEXT_LENGTH);
-      await this.rl.send(ContentType.application_data, data.subarray(offset, end));
+      const sent = this.rl.send(ContentType.application_data, data.subarray(offset, end));
+      sent.catch(() => {}); // observed through `emitted`
+      parts.push(sent);
       offset = end;
     }
+    return { emitted: Promise.all(parts).then(() => {}) };
   }
 
   async #sendKeyUpdate(requestPeer: boolean): Promise<void> {

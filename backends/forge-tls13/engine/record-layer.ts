@@ -6,10 +6,20 @@
  * It decides what each incoming record *is*; what it *means* is the engine's business (it gets
  * typed callbacks). Every problem is thrown (TlsError or RecordProtectionError) for the engine's
  * single error path.
+ *
+ * Pipelining (both directions keep several AEAD operations in flight, which is what makes an
+ * asynchronous provider such as WebCrypto fast):
+ * - out: `send` seals at call time (sequence numbers in call order) and returns a promise for the
+ *   moment its records were emitted; emission goes through one ordered queue, so records leave in
+ *   call order whatever key sealed them and however long each seal took. Callers may start the
+ *   next `send` before the previous one resolved.
+ * - in: consecutive application_data records under an application key are opened concurrently
+ *   (RecordOpener.openConcurrent) and handled strictly in order; when handling one changes the
+ *   read key (KeyUpdate), the records after it are opened again under the new key.
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite } from '../key-schedule.js';
-import { RecordOpener, RecordSealer } from '../record-protection.js';
+import { RecordOpener, RecordSealer, type OpenedRecord } from '../record-protection.js';
 import { decodeAlert, encodeAlert, type Alert } from '../wire/alert.js';
 import { ContentType, MAX_PLAINTEXT_LENGTH, ProtocolVersion } from '../wire/constants.js';
 import { TlsError } from '../wire/errors.js';
@@ -35,6 +45,11 @@ export interface RecordSink {
 /** RFC 8446 section 4.2.10: how much rejected early data a server skips before giving up. */
 const MAX_SKIPPED_EARLY_DATA = 1 << 16;
 
+/** Incoming records opened concurrently at most (they are in memory already). */
+const MAX_OPEN_BATCH = 16;
+
+const noop = (): void => {};
+
 export class RecordLayer {
   readonly reader = new RecordReader();
   readonly handshakes: HandshakeReassembler;
@@ -51,6 +66,10 @@ export class RecordLayer {
   #skipped = 0;
   /** Set once close_notify arrived: later records are ignored (RFC 8446 section 6.1). */
   readClosed = false;
+  /** The ordered output queue: resolves once everything queued so far was emitted. */
+  #outTail: Promise<void> = Promise.resolve();
+  /** Set when a seal failed: nothing is emitted after it (the sequence would have a hole). */
+  #outFailed: { error: unknown } | null = null;
 
   constructor(
     private readonly provider: CryptoProvider,
@@ -87,15 +106,75 @@ export class RecordLayer {
   // -------------------------------------------------------------------------------------------
   // Input
 
-  /** Feeds bytes and processes every complete record, in order. */
-  async receive(bytes: Uint8Array, sink: RecordSink, stopped: () => boolean): Promise<void> {
-    this.reader.push(bytes);
+  /** Processes every complete record buffered in `reader` (the engine pushes bytes there), in order. */
+  async process(sink: RecordSink, stopped: () => boolean): Promise<void> {
+    let pending: TlsRecord | null = null;
     for (;;) {
       if (stopped() || this.readClosed) return;
-      const record = this.reader.next();
+      const record = pending ?? this.reader.next();
+      pending = null;
       if (record === null) return;
-      await this.#record(record, sink);
+      if (record.type === ContentType.application_data && this.applicationDataAllowed && this.skipEarlyData === 'no' && this.#opener) {
+        pending = await this.#protectedRun(record, sink, stopped);
+      } else {
+        await this.#record(record, sink);
+      }
     }
+  }
+
+  /**
+   * Handles `first` and the protected records after it with up to MAX_OPEN_BATCH of them being
+   * opened concurrently: a sliding window, topped up as records are handled and as more bytes
+   * arrive. Records are handled strictly in order. Returns a record read past the run that is not
+   * part of it (to be handled next), or null.
+   */
+  async #protectedRun(first: TlsRecord, sink: RecordSink, stopped: () => boolean): Promise<TlsRecord | null> {
+    const opener = this.#opener!;
+    const window: { record: TlsRecord; opening: Promise<OpenedRecord | null> }[] = [];
+    let after: TlsRecord | null = null;
+    // A framing error further on must not overtake the records before it: kept for when they are done.
+    let readError: { error: unknown } | null = null;
+    const start = (record: TlsRecord): void => {
+      const opening = opener.openConcurrent(encodeRecordHeader(ContentType.application_data, record.fragment.length, record.version), record.fragment);
+      opening.catch(noop); // awaited in order below, or abandoned once the connection stops
+      window.push({ record, opening });
+    };
+    const fill = (): void => {
+      while (after === null && readError === null && window.length < MAX_OPEN_BATCH) {
+        let next: TlsRecord | null;
+        try {
+          next = this.reader.next();
+        } catch (e) {
+          readError = { error: e };
+          return;
+        }
+        if (next === null) return;
+        if (next.type !== ContentType.application_data) after = next;
+        else start(next);
+      }
+    };
+    start(first);
+    fill();
+    for (;;) {
+      const head = window.shift();
+      if (head === undefined) break;
+      if (stopped() || this.readClosed) return null;
+      if (this.#opener !== opener) {
+        // The read key changed (KeyUpdate): what follows was opened with the old key; handle it
+        // again, one record at a time, under the new one.
+        for (const { record } of [head, ...window]) {
+          if (stopped() || this.readClosed) return null;
+          await this.#record(record, sink);
+        }
+        break;
+      }
+      const opened = await head.opening;
+      if (opened === null) throw TlsError.badRecordMac('record authentication failed');
+      await this.#opened(opened, sink);
+      if (this.#opener === opener) fill();
+    }
+    if (readError !== null) throw (readError as { error: unknown }).error;
+    return after;
   }
 
   async #record(record: TlsRecord, sink: RecordSink): Promise<void> {
@@ -136,6 +215,10 @@ export class RecordLayer {
       throw TlsError.badRecordMac('record authentication failed');
     }
     this.skipEarlyData = 'no';
+    return this.#opened(opened, sink);
+  }
+
+  async #opened(opened: OpenedRecord, sink: RecordSink): Promise<void> {
     checkPlaintextFragment(opened.contentType, opened.plaintext);
     switch (opened.contentType) {
       case ContentType.handshake:
@@ -145,7 +228,8 @@ export class RecordLayer {
       case ContentType.application_data:
         if (!this.applicationDataAllowed) throw TlsError.unexpectedMessage('application data before the handshake completed');
         // Zero-length application data is legal and carries nothing (RFC 8446 section 5.4).
-        if (opened.plaintext.length > 0) sink.applicationData(opened.plaintext.slice());
+        // The plaintext is a view of the AEAD's fresh output buffer, nobody else's: no copy.
+        if (opened.plaintext.length > 0) sink.applicationData(opened.plaintext);
         return;
       default:
         throw TlsError.unexpectedMessage(`protected record of inner type ${opened.contentType}`);
@@ -170,23 +254,31 @@ export class RecordLayer {
   // -------------------------------------------------------------------------------------------
   // Output
 
-  /** Sends a content stream: fragmented at 2^14, sealed under the write key if there is one. */
-  async send(type: RecordContentType, bytes: Uint8Array, recordVersion: number = ProtocolVersion.TLS12): Promise<void> {
-    const fragments = fragmentPlaintext(type, bytes, MAX_PLAINTEXT_LENGTH);
-    if (fragments.length === 0) return;
-    const sealer = this.#sealer;
-    if (sealer && this.pendingCcs) {
-      // Middlebox compatibility (RFC 8446 D.4): one CCS before our first protected record.
-      this.pendingCcs = false;
-      this.sendChangeCipherSpec();
+  /**
+   * Sends a content stream: fragmented at 2^14, sealed under the write key if there is one.
+   * Sealing starts now; the promise resolves once the records were emitted (in call order, after
+   * everything sent before) and rejects if sealing failed.
+   */
+  send(type: RecordContentType, bytes: Uint8Array, recordVersion: number = ProtocolVersion.TLS12): Promise<void> {
+    let records: Uint8Array | Promise<(readonly [Uint8Array, Uint8Array])[]>;
+    try {
+      const fragments = fragmentPlaintext(type, bytes, MAX_PLAINTEXT_LENGTH);
+      if (fragments.length === 0) return this.flushed();
+      const sealer = this.#sealer;
+      if (sealer && this.pendingCcs) {
+        // Middlebox compatibility (RFC 8446 D.4): one CCS before our first protected record.
+        this.pendingCcs = false;
+        this.sendChangeCipherSpec();
+      }
+      if (!sealer) {
+        records = concat(fragments.map((f) => encodeRecord(f.type, f.fragment, recordVersion)));
+      } else {
+        records = Promise.all(fragments.map((f) => sealer.sealParts(f.type, f.fragment)));
+      }
+    } catch (e) {
+      return Promise.reject(e);
     }
-    if (!sealer) {
-      const out = fragments.map((f) => encodeRecord(f.type, f.fragment, recordVersion));
-      this.emit(concat(out));
-      return;
-    }
-    const sealed = await Promise.all(fragments.map((f) => sealer.seal(f.type, f.fragment)));
-    this.emit(concat(sealed));
+    return this.#enqueue(records);
   }
 
   async sendAlert(alert: Alert): Promise<void> {
@@ -194,7 +286,31 @@ export class RecordLayer {
   }
 
   sendChangeCipherSpec(): void {
-    this.emit(encodeChangeCipherSpecRecord());
+    this.#enqueue(encodeChangeCipherSpecRecord()).catch(noop);
+  }
+
+  /** Resolves once every record sent so far was emitted (rejects if a seal failed). */
+  flushed(): Promise<void> {
+    return this.#outTail.then(() => {
+      if (this.#outFailed) throw this.#outFailed.error;
+    });
+  }
+
+  #enqueue(records: Uint8Array | Promise<(readonly [Uint8Array, Uint8Array])[]>): Promise<void> {
+    if (!(records instanceof Uint8Array)) records.catch(noop); // a failure is reported through `done`
+    const done = this.#outTail.then(async () => {
+      if (this.#outFailed) throw this.#outFailed.error;
+      let bytes: Uint8Array;
+      try {
+        bytes = records instanceof Uint8Array ? records : concat((await records).flat());
+      } catch (e) {
+        this.#outFailed = { error: e };
+        throw e;
+      }
+      this.emit(bytes);
+    });
+    this.#outTail = done.then(noop, noop);
+    return done;
   }
 }
 

@@ -27,7 +27,7 @@ import {
   type ServerHelloExtension,
 } from '../wire/extensions.js';
 import type { RawHandshake } from '../wire/handshake-reassembly.js';
-import { encodeHandshake, truncateReceivedClientHello, type ClientHello } from '../wire/messages.js';
+import { encodeHandshake, truncateReceivedClientHello, type ClientHello, type ServerHello } from '../wire/messages.js';
 import { parseCertificate } from '../x509/index.js';
 import type { CertifiedKeyHandle, ServerEngineConfig } from './config.js';
 import {
@@ -222,7 +222,7 @@ export class TlsServer extends TlsEngine<ServerState> {
       { type: 'supported_versions', selectedVersion: ProtocolVersion.TLS13 },
     ];
     if (psk) shExts.push({ type: 'pre_shared_key', selectedIdentity: 0 });
-    const shRaw = encodeHandshake({
+    let sh: ServerHello = {
       type: HandshakeType.server_hello,
       isHelloRetryRequest: false,
       legacyVersion: ProtocolVersion.TLS12,
@@ -231,7 +231,9 @@ export class TlsServer extends TlsEngine<ServerState> {
       cipherSuite: suite.id,
       legacyCompressionMethod: 0,
       extensions: shExts,
-    });
+    };
+    if (cfg.serverHelloHook) sh = cfg.serverHelloHook(sh);
+    const shRaw = encodeHandshake(sh);
     transcript.add(raw.raw); // ClientHello1, or ClientHello2 after message_hash + HelloRetryRequest
     transcript.add(shRaw);
     const early = await EarlySecretStage.create(this.provider, suite.hash, psk?.psk ?? null);
@@ -349,7 +351,8 @@ export class TlsServer extends TlsEngine<ServerState> {
     const identity = offer?.identities[0];
     const binder = offer?.binders[0];
     if (!offer || !identity || !binder) return null;
-    const state = await openTicket(this.provider, this.#ticketKey, identity.identity);
+    const decode = this.#config.decodeTicket;
+    const state = decode ? await decode(identity.identity) : await openTicket(this.provider, this.#ticketKey, identity.identity);
     if (!state) return null;
     const ticketSuite = cipherSuiteById(state.cipherSuiteId);
     if (!ticketSuite || ticketSuite.hash !== suite.hash) return null;
@@ -449,8 +452,8 @@ export class TlsServer extends TlsEngine<ServerState> {
   async #sendTickets(n: Negotiated, resumptionSecret: Uint8Array): Promise<void> {
     const count = this.#config.ticketCount ?? 2;
     const lifetime = Math.min(this.#config.ticketLifetime ?? DEFAULT_TICKET_LIFETIME, 604800);
-    const messages: Uint8Array[] = [];
-    for (let i = 0; i < count; i++) {
+    // The tickets are independent: made concurrently (an asynchronous provider overlaps the work).
+    const issue = async (i: number): Promise<Uint8Array> => {
       const ticketNonce = Uint8Array.of(i);
       const ageAdd = this.#random(4);
       const ticketAgeAdd = ((ageAdd[0]! << 24) | (ageAdd[1]! << 16) | (ageAdd[2]! << 8) | ageAdd[3]!) >>> 0;
@@ -464,10 +467,9 @@ export class TlsServer extends TlsEngine<ServerState> {
         alpnProtocol: n.alpn,
         serverName: n.serverName,
       });
-      messages.push(
-        encodeHandshake({ type: HandshakeType.new_session_ticket, ticketLifetime: lifetime, ticketAgeAdd, ticketNonce, ticket, extensions: [] }),
-      );
-    }
+      return encodeHandshake({ type: HandshakeType.new_session_ticket, ticketLifetime: lifetime, ticketAgeAdd, ticketNonce, ticket, extensions: [] });
+    };
+    const messages = await Promise.all(Array.from({ length: count }, (_, i) => issue(i)));
     if (messages.length > 0) await this.rl.send(ContentType.handshake, concat(messages));
   }
 }

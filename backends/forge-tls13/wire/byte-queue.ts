@@ -1,59 +1,87 @@
 /**
- * FIFO of bytes for the streaming layers (records, handshake reassembly). Amortised O(1) per byte
- * however the input is fragmented (one byte at a time included): a single growable buffer with a
- * read offset, compacted when the consumed prefix dominates.
+ * FIFO of bytes for the streaming layers (records, handshake reassembly): a list of chunks, each a
+ * private copy of what was pushed. Taking bytes that lie within one chunk (the common case: whole
+ * records inside one socket read) returns a view of it, without copying; only a message that
+ * straddles chunks is assembled into a new buffer. Amortised O(1) per byte however the input is
+ * fragmented (one byte at a time included).
  */
 
 export class ByteQueue {
-  #buf = new Uint8Array(0);
-  #start = 0;
-  #end = 0;
+  #chunks: (Uint8Array | undefined)[] = [];
+  /** Index of the first live chunk, and how much of it was consumed. */
+  #head = 0;
+  #offset = 0;
+  #length = 0;
 
   get length(): number {
-    return this.#end - this.#start;
+    return this.#length;
   }
 
+  /** Appends a copy of `bytes` (the caller may reuse its buffer). */
   push(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    if (this.#end + bytes.length > this.#buf.length) {
-      const live = this.length;
-      const need = live + bytes.length;
-      if (need * 2 <= this.#buf.length) {
-        // At least half the buffer is free once compacted, so compaction stays amortised O(1).
-        this.#buf.copyWithin(0, this.#start, this.#end);
-      } else {
-        const next = new Uint8Array(Math.max(need, this.#buf.length * 2, 64));
-        next.set(this.#buf.subarray(this.#start, this.#end));
-        this.#buf = next;
-      }
-      this.#start = 0;
-      this.#end = live;
-    }
-    this.#buf.set(bytes, this.#end);
-    this.#end += bytes.length;
+    this.#chunks.push(bytes.slice());
+    this.#length += bytes.length;
   }
 
   /** Byte at `i` from the head; caller guarantees i < length. */
   at(i: number): number {
-    return this.#buf[this.#start + i]!;
+    let c = this.#head;
+    let index = this.#offset + i;
+    for (;;) {
+      const chunk = this.#chunks[c]!;
+      if (index < chunk.length) return chunk[index]!;
+      index -= chunk.length;
+      c++;
+    }
   }
 
-  /** Removes and returns a copy of the first n bytes; caller guarantees n <= length. */
+  /**
+   * Removes and returns the first n bytes; caller guarantees n <= length. The result may be a view
+   * of the queue's own copy of the input: nothing else refers to those bytes, and it never changes.
+   */
   take(n: number): Uint8Array {
-    const out = this.#buf.slice(this.#start, this.#start + n);
-    this.#start += n;
-    if (this.#start === this.#end) {
-      this.#start = 0;
-      this.#end = 0;
-      // Drop a big buffer once drained so one large message does not pin memory.
-      if (this.#buf.length > 1 << 16) this.#buf = new Uint8Array(0);
+    const first = this.#chunks[this.#head];
+    if (first !== undefined && this.#offset + n <= first.length) {
+      const out = first.subarray(this.#offset, this.#offset + n);
+      this.#consume(n);
+      return out;
+    }
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.#chunks[this.#head]!;
+      const count = Math.min(chunk.length - this.#offset, n - filled);
+      out.set(chunk.subarray(this.#offset, this.#offset + count), filled);
+      filled += count;
+      this.#consume(count);
     }
     return out;
   }
 
   clear(): void {
-    this.#buf = new Uint8Array(0);
-    this.#start = 0;
-    this.#end = 0;
+    this.#chunks = [];
+    this.#head = 0;
+    this.#offset = 0;
+    this.#length = 0;
+  }
+
+  /** Drops n bytes from the head chunk (n at most what is left of it). */
+  #consume(n: number): void {
+    this.#offset += n;
+    this.#length -= n;
+    const chunk = this.#chunks[this.#head];
+    if (chunk !== undefined && this.#offset === chunk.length) {
+      this.#chunks[this.#head] = undefined; // released at once, not when the array is compacted
+      this.#head++;
+      this.#offset = 0;
+      if (this.#head === this.#chunks.length) {
+        this.#chunks = [];
+        this.#head = 0;
+      } else if (this.#head >= 64 && this.#head * 2 >= this.#chunks.length) {
+        this.#chunks = this.#chunks.slice(this.#head);
+        this.#head = 0;
+      }
+    }
   }
 }

@@ -159,7 +159,8 @@ export function encodeRecord(type: RecordContentType, fragment: Uint8Array, vers
 /**
  * Splits a message stream of one content type into record-sized fragments (RFC 8446 section 5.1:
  * handshake messages may be split across records or coalesced; alerts MUST NOT be fragmented).
- * Empty input gives no fragments for application_data and is refused for other types.
+ * Empty input gives no fragments for application_data and is refused for other types. The
+ * fragments are views into `bytes` (no copy): encode or seal them before `bytes` changes.
  */
 export function fragmentPlaintext(type: RecordContentType, bytes: Uint8Array, maxFragment: number = MAX_PLAINTEXT_LENGTH): PlaintextFragment[] {
   checkType(type);
@@ -175,7 +176,7 @@ export function fragmentPlaintext(type: RecordContentType, bytes: Uint8Array, ma
   }
   const out: PlaintextFragment[] = [];
   for (let off = 0; off < bytes.length; off += maxFragment) {
-    out.push({ type, fragment: bytes.slice(off, off + maxFragment) });
+    out.push({ type, fragment: bytes.subarray(off, off + maxFragment) });
   }
   return out;
 }
