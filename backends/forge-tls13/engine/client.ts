@@ -53,7 +53,7 @@ import {
 } from './common.js';
 import { TlsEngine, type ExpectTraffic, type TrafficSecrets } from './engine.js';
 import type { SessionTicket } from './events.js';
-import { concat } from './record-layer.js';
+import { concatBytes } from '../../../src/bytes.js';
 
 /** What our ClientHello offered (derived from the final message). */
 interface Offered {
@@ -477,7 +477,7 @@ export class TlsClient extends TlsEngine<ClientState> {
     const finMsg = encodeHandshake({ type: HandshakeType.finished, verifyData });
     n.transcript.add(finMsg);
     flight.push(finMsg);
-    await this.rl.send(ContentType.handshake, concat(flight));
+    await this.rl.send(ContentType.handshake, concatBytes(flight));
     await this.rl.setWriteKey(n.suite, app.client);
     this.#resumptionSecret = await master.resumptionMasterSecret(await n.transcript.hash());
     master.dispose();

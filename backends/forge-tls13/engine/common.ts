@@ -131,12 +131,8 @@ export async function newKeyShare(p: CryptoProvider, group: NamedGroupName, inje
   return injected?.find((s) => s.group === group) ?? (await p.generateKeyShare(group));
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
-}
+/** Constant-time comparison (Finished values, binders): the crypto module's one. */
+export { constantTimeEqual as bytesEqual } from '../crypto/keys.js';
 
 export const utf8 = {
   encode: (s: string): Uint8Array => encoder.encode(s),

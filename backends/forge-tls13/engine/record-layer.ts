@@ -17,6 +17,7 @@
  *   (RecordOpener.openConcurrent) and handled strictly in order; when handling one changes the
  *   read key (KeyUpdate), the records after it are opened again under the new key.
  */
+import { concatBytes } from '../../../src/bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite } from '../key-schedule.js';
 import { RecordOpener, RecordSealer, type OpenedRecord } from '../record-protection.js';
@@ -271,7 +272,7 @@ export class RecordLayer {
         this.sendChangeCipherSpec();
       }
       if (!sealer) {
-        records = concat(fragments.map((f) => encodeRecord(f.type, f.fragment, recordVersion)));
+        records = concatBytes(fragments.map((f) => encodeRecord(f.type, f.fragment, recordVersion)));
       } else {
         records = Promise.all(fragments.map((f) => sealer.sealParts(f.type, f.fragment)));
       }
@@ -302,7 +303,7 @@ export class RecordLayer {
       if (this.#outFailed) throw this.#outFailed.error;
       let bytes: Uint8Array;
       try {
-        bytes = records instanceof Uint8Array ? records : concat((await records).flat());
+        bytes = records instanceof Uint8Array ? records : concatBytes((await records).flat());
       } catch (e) {
         this.#outFailed = { error: e };
         throw e;
@@ -314,15 +315,3 @@ export class RecordLayer {
   }
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

@@ -49,7 +49,7 @@ import {
 } from './common.js';
 import { TlsEngine, type ExpectTraffic, type TrafficSecrets } from './engine.js';
 import { openTicket, sealTicket, type TicketState } from './tickets.js';
-import { concat } from './record-layer.js';
+import { concatBytes } from '../../../src/bytes.js';
 
 interface Retry {
   readonly suite: CipherSuite;
@@ -290,7 +290,7 @@ export class TlsServer extends TlsEngine<ServerState> {
         verifyData: await computeFinished(this.provider, suite.hash, serverFinishedKey, await transcript.hash()),
       }),
     );
-    await this.rl.send(ContentType.handshake, concat(flight));
+    await this.rl.send(ContentType.handshake, concatBytes(flight));
 
     const master = await hs.toMaster();
     const th = await transcript.hash();
@@ -470,7 +470,7 @@ export class TlsServer extends TlsEngine<ServerState> {
       return encodeHandshake({ type: HandshakeType.new_session_ticket, ticketLifetime: lifetime, ticketAgeAdd, ticketNonce, ticket, extensions: [] });
     };
     const messages = await Promise.all(Array.from({ length: count }, (_, i) => issue(i)));
-    if (messages.length > 0) await this.rl.send(ContentType.handshake, concat(messages));
+    if (messages.length > 0) await this.rl.send(ContentType.handshake, concatBytes(messages));
   }
 }
 

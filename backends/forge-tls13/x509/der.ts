@@ -7,6 +7,7 @@
  * needs the high-tag-number form), definite lengths in the minimal number of octets, and nothing
  * after the last element.
  */
+import { DerTag, KeyFormatError, readTlv as readDerTlv } from '../crypto/keys.js';
 import { CertificateError } from './errors.js';
 
 export interface Tlv {
@@ -19,44 +20,27 @@ export interface Tlv {
   readonly end: number;
 }
 
-export const TAG = {
-  BOOLEAN: 0x01,
-  INTEGER: 0x02,
-  BIT_STRING: 0x03,
-  OCTET_STRING: 0x04,
-  NULL: 0x05,
-  OID: 0x06,
-  SEQUENCE: 0x30,
-} as const;
+export const TAG = { BOOLEAN: 0x01, ...DerTag } as const;
 
 function malformed(message: string): never {
   throw new CertificateError('malformed', message);
 }
 
-/** Reads one TLV starting at `offset` that must end at or before `limit`. */
+/**
+ * Reads one TLV starting at `offset` that must end at or before `limit`. The DER rules (minimal
+ * lengths, no indefinite form, X.690 10.1) live in the one reader of crypto/keys.ts; this gives
+ * its result as offsets, which certificate parsing needs to cut out the exact signed bytes.
+ */
 export function readTlv(buf: Uint8Array, offset: number, limit: number): Tlv {
-  if (offset + 2 > limit) malformed('truncated DER element');
-  const tag = buf[offset]!;
-  if ((tag & 0x1f) === 0x1f) malformed('high-tag-number form is not used in X.509');
-  const first = buf[offset + 1]!;
-  let length: number;
-  let contentStart: number;
-  if (first < 0x80) {
-    length = first;
-    contentStart = offset + 2;
-  } else {
-    const count = first & 0x7f;
-    // 0x80 is the BER indefinite form (X.690 section 10.1 forbids it); 4 octets cover 4 GiB.
-    if (count === 0 || count > 4) malformed('indefinite or oversized DER length');
-    if (offset + 2 + count > limit) malformed('truncated DER length');
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + buf[offset + 2 + i]!;
-    if (buf[offset + 2]! === 0 || length < 0x80) malformed('non-minimal DER length');
-    contentStart = offset + 2 + count;
+  let tlv;
+  try {
+    tlv = readDerTlv(buf.subarray(0, limit), offset);
+  } catch (err) {
+    if (err instanceof KeyFormatError) malformed(err.message);
+    throw err;
   }
-  const end = contentStart + length;
-  if (end > limit) malformed('DER element runs past its container');
-  return { tag, start: offset, contentStart, end };
+  const contentStart = tlv.contents.byteOffset - buf.byteOffset;
+  return { tag: tlv.tag, start: offset, contentStart, end: contentStart + tlv.contents.length };
 }
 
 /** Reads a whole buffer that must hold exactly one element. */
