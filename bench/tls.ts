@@ -33,14 +33,18 @@ import os from 'node:os';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MemoryTicketStore, backend as forgeBackend } from '../backends/forge-tls13/index.js';
+import { MemoryTicketStore, createWebCryptoProvider, backend as forgeBackend } from '../backends/forge-tls13/index.js';
 import { backend as nodeTlsBackend } from '../backends/node-tls/index.js';
 import { createTestPki, type KeyType } from '../src/certs.js';
 import type { Backend, ConnectOptions, Listener, Transport } from '../src/transport.js';
 import { forgeGcmAloneMBps, median } from './aead-common.js';
 
-/** The stacks compared. 'node-raw' is node:tls without our Transport layer (for resumption). */
-type Stack = 'node-tls' | 'forge-webcrypto' | 'forge-forge' | 'node-raw';
+/**
+ * The stacks compared. 'node-raw' is node:tls without our Transport layer (for resumption).
+ * 'forge-builtin' is the webcrypto provider over Node's built-in crypto.subtle instead of its
+ * default on Node (@peculiar/webcrypto): the measurement behind that default.
+ */
+type Stack = 'node-tls' | 'forge-webcrypto' | 'forge-forge' | 'forge-builtin' | 'node-raw';
 
 const HOST = '127.0.0.1';
 const SERVER_NAME = 'localhost';
@@ -58,7 +62,14 @@ function backendOf(stack: Exclude<Stack, 'node-raw'>): { backend: Backend; extra
       return { backend: forgeBackend, extra: { crypto: 'webcrypto' } };
     case 'forge-forge':
       return { backend: forgeBackend, extra: { crypto: 'forge' } };
+    case 'forge-builtin':
+      return { backend: forgeBackend, extra: { crypto: builtinSubtleProvider() } };
   }
+}
+
+let builtinProvider: ReturnType<typeof createWebCryptoProvider> | undefined;
+function builtinSubtleProvider(): ReturnType<typeof createWebCryptoProvider> {
+  return (builtinProvider ??= createWebCryptoProvider({ subtle: globalThis.crypto.subtle, name: 'webcrypto-builtin' }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,6 +335,7 @@ const STACK_LABEL: Record<Stack, string> = {
   'node-raw': 'node:tls (raw)',
   'forge-webcrypto': 'forge-tls13 webcrypto',
   'forge-forge': 'forge-tls13 forge',
+  'forge-builtin': 'forge webcrypto (built-in)',
 };
 
 interface Row {
@@ -363,7 +375,7 @@ async function main(): Promise<void> {
   const server = new ServerProcess();
   const rows: Row[] = [];
   const forgeAloneRounds: number[] = [];
-  const forgeStacks: Stack[] = ['forge-webcrypto', 'forge-forge'];
+  const forgeStacks: Stack[] = ['forge-webcrypto', 'forge-forge', 'forge-builtin'];
   try {
     const pems = new Map<KeyType, Pem>();
     for (const k of ['ecdsa-p256', 'rsa-2048'] as const) pems.set(k, await pemFor(k));
@@ -514,7 +526,7 @@ async function main(): Promise<void> {
 function printReport(rows: Row[], forgeAlone: number | undefined, o: { seconds: number; rounds: number; chunkSize: number; mib: number }): void {
   const fmt = (v: number | undefined): string => (v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const ratio = (v: number | undefined, ref: number | undefined): string => (v === undefined || !ref ? '' : ` (${(v / ref).toFixed(2)}×)`);
-  const cols: Stack[] = ['node-tls', 'node-raw', 'forge-webcrypto', 'forge-forge'];
+  const cols = (['node-tls', 'node-raw', 'forge-webcrypto', 'forge-forge', 'forge-builtin'] as Stack[]).filter((c) => rows.some((r) => r.values[c] !== undefined));
   const header = ['test'.padEnd(48), ...cols.map((c) => STACK_LABEL[c].padStart(24))].join('');
   console.log(`\nResults (median of ${o.rounds}; ratios are to the row's node:tls reference, marked *)`);
   console.log(header);

@@ -25,5 +25,13 @@ export {
   type SniIdentity,
 } from './transport.js';
 export * from './engine/index.js';
-export { getProvider, type ProviderName } from './crypto/index.js';
+export {
+  createForgeProvider,
+  createWebCryptoProvider,
+  getProvider,
+  type CryptoProvider,
+  type ForgeProviderOptions,
+  type ProviderName,
+  type WebCryptoProviderOptions,
+} from './crypto/index.js';
 export type { CipherSuiteName } from './key-schedule.js';

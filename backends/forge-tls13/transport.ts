@@ -47,8 +47,12 @@ export const DEFAULT_CRYPTO: ProviderName = 'webcrypto';
 
 /** Options the forge-tls13 backend adds to the common ones. */
 export interface ForgeTlsOptions {
-  /** Which crypto provider runs the primitives. Default 'webcrypto' (measured faster). */
-  crypto?: ProviderName;
+  /**
+   * Which crypto provider runs the primitives: a name, or a provider object (e.g. from
+   * `createWebCryptoProvider({ subtle })` to run on a particular WebCrypto). Default 'webcrypto'
+   * (measured faster).
+   */
+  crypto?: ProviderName | CryptoProvider;
   /** Cipher suites in preference order. */
   cipherSuites?: readonly CipherSuiteName[];
   /** Key-exchange groups in preference order (x25519, secp256r1, secp384r1). */
@@ -110,9 +114,12 @@ function checkCommon(options: (ConnectOptions | ListenOptions) & ForgeTlsOptions
   const alpnProblem = validateAlpnList(options.alpn);
   if (alpnProblem) throw new TransportError('INVALID_ARGUMENT', alpnProblem);
   if (options.maxVersion === 'TLSv1.2') throw new TransportError('INVALID_ARGUMENT', 'forge-tls13 speaks TLS 1.3 only');
-  const name = options.crypto ?? DEFAULT_CRYPTO;
-  if (name !== 'forge' && name !== 'webcrypto') throw new TransportError('INVALID_ARGUMENT', `unknown crypto provider ${String(name)}`);
-  return getProvider(name);
+  const choice = options.crypto ?? DEFAULT_CRYPTO;
+  if (typeof choice === 'object' && choice !== null && typeof choice.aead === 'function') return choice;
+  if (choice !== 'forge' && choice !== 'webcrypto') {
+    throw new TransportError('INVALID_ARGUMENT', `unknown crypto provider ${String(choice)} (known: forge, webcrypto, or a CryptoProvider object)`);
+  }
+  return getProvider(choice);
 }
 
 /** The user's callback, else an appender to $SSLKEYLOGFILE when it is set (NSS key log format). */

@@ -3,7 +3,7 @@
  * each crypto provider.
  */
 import net from 'node:net';
-import { backend } from '../../backends/forge-tls13/index.js';
+import { backend, createWebCryptoProvider, type CryptoProvider } from '../../backends/forge-tls13/index.js';
 import { createTestPki } from '../../src/certs.js';
 import { runConformanceSuite, type ConformanceSubject } from '../../src/conformance/index.js';
 
@@ -31,10 +31,18 @@ const stallingServer: ConformanceSubject['stallingServer'] = async () => {
   };
 };
 
-for (const crypto of ['webcrypto', 'forge'] as const) {
+// The webcrypto provider over the built-in crypto.subtle too: its default elsewhere than Node.
+const builtin = createWebCryptoProvider({ subtle: globalThis.crypto.subtle, name: 'webcrypto-builtin' });
+const providers: [string, 'webcrypto' | 'forge' | CryptoProvider][] = [
+  ['webcrypto', 'webcrypto'],
+  ['forge', 'forge'],
+  ['webcrypto over built-in crypto.subtle', builtin],
+];
+
+for (const [label, crypto] of providers) {
   runConformanceSuite({
     backend,
-    label: `forge-tls13 (${crypto})`,
+    label: `forge-tls13 (${label})`,
     listenOptions: { cert: leaf.certPem, key: leaf.keyPem, crypto } as never,
     connectOptions: { ca: pki.caPem, serverName: 'localhost', crypto } as never,
     stallingServer,

@@ -51,7 +51,7 @@ for (const keyType of KEY_TYPES) {
     assert.deepEqual(mid.basicConstraints, { ca: true });
     assert.deepEqual(cert.authorityKeyId, mid.subjectKeyId);
     assert.deepEqual(cert.issuer.der, mid.subject.der);
-    assert.deepEqual(mid.keyUsage?.sort(), ['cRLSign', 'digitalSignature', 'keyCertSign']);
+    assert.deepEqual([...(mid.keyUsage ?? [])].sort(), ['cRLSign', 'digitalSignature', 'keyCertSign']);
     // The TBS slice is what the issuer signed.
     assert.ok(node.verify(new X509Certificate(c.intermediate.certDer).publicKey));
   });

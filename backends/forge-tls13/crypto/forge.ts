@@ -4,13 +4,9 @@
  * node-forge has no X25519, ECDH or ECDSA, so those go through WebCrypto (webcrypto.ts helpers),
  * and ChaCha20-Poly1305 comes from @noble/ciphers (chacha.ts) as in the webcrypto provider.
  *
- * Which WebCrypto: on Node we use `@peculiar/webcrypto` (as the project spec asks); elsewhere the
- * built-in `crypto.subtle`. Reasons for peculiar on Node: Node 20's own WebCrypto still marks
- * X25519/Ed25519 as experimental, while peculiar implements them (standard and legacy names) on
- * top of node:crypto consistently across the Node versions it supports; and the webcrypto
- * provider already exercises the built-in implementation, so running the forge provider's EC code
- * through a second implementation gives the test suite independent coverage of both. It is loaded
- * lazily (dynamic import) so browser bundles never pull it in. Pass `subtle` to override.
+ * Which WebCrypto: `defaultSubtle()` (webcrypto.ts), i.e. @peculiar/webcrypto on Node (as the
+ * project spec asks, and the faster of the two there) and the built-in `crypto.subtle` elsewhere.
+ * Pass `subtle` to override.
  *
  * node-forge speaks "binary strings" (one char per byte); conversions are at the edges.
  */
@@ -46,6 +42,7 @@ import {
   subtleGenerateKeyShare,
   subtleKeyShareFromPrivateKey,
   subtleVerify,
+  defaultSubtle,
 } from './webcrypto.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -205,17 +202,6 @@ export interface ForgeProviderOptions {
   /** WebCrypto for key exchange and ECDSA. Default: @peculiar/webcrypto on Node, else crypto.subtle. */
   readonly subtle?: Subtle;
   readonly name?: string;
-}
-
-async function defaultSubtle(): Promise<Subtle> {
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  if (isNode) {
-    const { Crypto } = await import('@peculiar/webcrypto');
-    return new Crypto().subtle as unknown as Subtle;
-  }
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('WebCrypto (crypto.subtle) is not available');
-  return subtle;
 }
 
 export function createForgeProvider(options: ForgeProviderOptions = {}): CryptoProvider {

@@ -1,7 +1,15 @@
 /**
- * The `webcrypto` provider: every primitive through a WebCrypto `SubtleCrypto` (by default
- * `globalThis.crypto.subtle`, which Node 20 and browsers provide), except ChaCha20-Poly1305, which
- * WebCrypto lacks (see chacha.ts).
+ * The `webcrypto` provider: every primitive through a WebCrypto `SubtleCrypto`, except
+ * ChaCha20-Poly1305, which WebCrypto lacks (see chacha.ts).
+ *
+ * Which `SubtleCrypto` (`defaultSubtle`): on Node, @peculiar/webcrypto; elsewhere the built-in
+ * `crypto.subtle`. Chosen on measured speed (Node 20, docs/benchmarks.md): Node's built-in
+ * WebCrypto runs every call as a threadpool job, which costs ~50-90 us per call whatever its size,
+ * while peculiar's implementation calls node:crypto directly and resolves on the same thread. An
+ * HMAC (import + sign) takes ~17 us instead of ~96 us, a SHA-256 digest ~6 us instead of ~57 us,
+ * and sealing a 16 KiB record ~25 us of CPU instead of ~32 us. A handshake makes dozens of small
+ * calls, one after the other, so this is most of the handshake's time. Pass `subtle` to choose
+ * another implementation (the test suite runs the engine over the built-in one too).
  *
  * The WebCrypto-based key exchange and signature pieces are exported too: the forge provider uses
  * them for x25519/ECDH and ECDSA, which node-forge does not implement.
@@ -11,6 +19,7 @@
  */
 
 import type { webcrypto } from 'node:crypto';
+import { LruMap, bytesKey } from '../lru.js';
 import { ChaCha20Poly1305Aead } from './chacha.js';
 import {
   type EcCurve,
@@ -329,6 +338,26 @@ export class SubtleSigningKey {
 }
 
 /**
+ * Imported verification keys per WebCrypto instance, by scheme and SubjectPublicKeyInfo: a client
+ * verifies the same CA and server keys on every connection, and importing an SPKI was about half
+ * of each verification's cost (bench/tls.ts profile, @peculiar/webcrypto decodes it with asn1js).
+ */
+const verifyKeys = new WeakMap<Subtle, LruMap<Promise<Key>>>();
+
+function verifyKey(subtle: Subtle, scheme: SignatureSchemeName, spki: Uint8Array, load: () => Promise<Key>): Promise<Key> {
+  let cache = verifyKeys.get(subtle);
+  if (!cache) verifyKeys.set(subtle, (cache = new LruMap(256)));
+  const id = `${scheme}:${bytesKey(spki)}`;
+  let key = cache.get(id);
+  if (!key) {
+    key = load();
+    cache.set(id, key);
+    key.catch(() => cache.delete(id)); // a key that failed to import is not remembered
+  }
+  return key;
+}
+
+/**
  * Verifies with WebCrypto. Resolves false, never rejects, for malformed keys or signatures, keys
  * that do not fit the scheme, or a signature that does not verify.
  */
@@ -352,7 +381,7 @@ export async function subtleVerify(
       return false;
     }
     const curve = 'curve' in pub ? pub.curve : undefined;
-    const key = await subtle.importKey('spki', pub.spki, importParams(algorithm, info.hash, curve), false, ['verify']);
+    const key = await verifyKey(subtle, scheme, pub.spki, () => subtle.importKey('spki', pub.spki, importParams(algorithm, info.hash, curve), false, ['verify']));
     return await subtle.verify(signParams(algorithm, info.hash), key, sig, data);
   } catch {
     return false;
@@ -372,28 +401,47 @@ class WebCryptoKeyHandle implements PrivateKeyHandle {
   }
 }
 
+/**
+ * The WebCrypto both providers use unless told otherwise: @peculiar/webcrypto on Node (see the
+ * top of this file), else the built-in `crypto.subtle`. Loaded lazily (dynamic import), so browser
+ * bundles never pull it in.
+ */
+export async function defaultSubtle(): Promise<Subtle> {
+  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  if (isNode) {
+    const { Crypto } = await import('@peculiar/webcrypto');
+    return new Crypto().subtle as unknown as Subtle;
+  }
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) throw new Error('WebCrypto (crypto.subtle) is not available');
+  return subtle;
+}
+
 export interface WebCryptoProviderOptions {
-  /** Defaults to `globalThis.crypto.subtle`. */
+  /** Defaults to `defaultSubtle()`: @peculiar/webcrypto on Node, the built-in `crypto.subtle` elsewhere. */
   readonly subtle?: Subtle;
   readonly name?: string;
 }
 
 export function createWebCryptoProvider(options: WebCryptoProviderOptions = {}): CryptoProvider {
-  const subtle = options.subtle ?? globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('WebCrypto (crypto.subtle) is not available');
+  let subtlePromise: Promise<Subtle> | undefined = options.subtle ? Promise.resolve(options.subtle) : undefined;
+  const getSubtle = (): Promise<Subtle> => (subtlePromise ??= defaultSubtle());
   // An empty HMAC key is the same as a one-byte zero key (HMAC pads keys with zeros to the block
   // size, RFC 2104), and some WebCrypto implementations refuse zero-length keys.
   const ZERO_KEY = new Uint8Array(1);
+  // Handles this instance made: one made by another instance (perhaps on another WebCrypto) is refused.
+  const imported = new WeakSet<WebCryptoKeyHandle>();
 
   const provider: CryptoProvider = {
     name: options.name ?? 'webcrypto',
     randomBytes: platformRandomBytes,
 
     async hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
-      return u8(await subtle.digest(algorithm, data));
+      return u8(await (await getSubtle()).digest(algorithm, data));
     },
 
     async hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+      const subtle = await getSubtle();
       const k = await subtle.importKey('raw', key.length === 0 ? ZERO_KEY : key, { name: 'HMAC', hash: algorithm }, false, ['sign']);
       return u8(await subtle.sign('HMAC', k, data));
     },
@@ -402,7 +450,7 @@ export function createWebCryptoProvider(options: WebCryptoProviderOptions = {}):
       switch (algorithm) {
         case 'AES-128-GCM':
         case 'AES-256-GCM':
-          return SubtleAesGcmAead.create(subtle, algorithm, key);
+          return SubtleAesGcmAead.create(await getSubtle(), algorithm, key);
         case 'CHACHA20-POLY1305':
           return new ChaCha20Poly1305Aead(key);
         default:
@@ -410,24 +458,26 @@ export function createWebCryptoProvider(options: WebCryptoProviderOptions = {}):
       }
     },
 
-    generateKeyShare: (group) => subtleGenerateKeyShare(subtle, group),
-    keyShareFromPrivateKey: (group, privateKey) => subtleKeyShareFromPrivateKey(subtle, group, privateKey),
+    generateKeyShare: async (group) => subtleGenerateKeyShare(await getSubtle(), group),
+    keyShareFromPrivateKey: async (group, privateKey) => subtleKeyShareFromPrivateKey(await getSubtle(), group, privateKey),
 
     async importPrivateKey(pkcs8: Uint8Array | string): Promise<PrivateKeyHandle> {
-      const key = new SubtleSigningKey(subtle, parsePrivateKey(pkcs8));
+      const key = new SubtleSigningKey(await getSubtle(), parsePrivateKey(pkcs8));
       await key.check();
-      return new WebCryptoKeyHandle(key);
+      const handle = new WebCryptoKeyHandle(key);
+      imported.add(handle);
+      return handle;
     },
 
     async sign(scheme: SignatureSchemeName, key: PrivateKeyHandle, data: Uint8Array): Promise<Uint8Array> {
       const info = schemeInfo(scheme);
       if (!info || !info.signable) throw new Error(`cannot sign with ${String(scheme)}`);
-      if (!(key instanceof WebCryptoKeyHandle)) throw new Error('key was not imported by the webcrypto provider');
+      if (!(key instanceof WebCryptoKeyHandle) || !imported.has(key)) throw new Error(`key was not imported by this ${provider.name} provider`);
       if (!keyFitsScheme(key.kind, key.key.pssHash, scheme)) throw new Error(`a ${key.kind} key cannot sign ${scheme}`);
       return key.key.sign(info, data);
     },
 
-    verify: (scheme, spki, data, signature) => subtleVerify(subtle, scheme, spki, data, signature),
+    verify: async (scheme, spki, data, signature) => subtleVerify(await getSubtle(), scheme, spki, data, signature),
   };
   return Object.freeze(provider);
 }
