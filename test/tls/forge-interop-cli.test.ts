@@ -1,14 +1,14 @@
 /**
- * Interop with the OpenSSL and GnuTLS command-line tools: our client against `openssl s_server`
- * / `gnutls-serv`, and `openssl s_client` / `gnutls-cli` against our server. Every process is
- * bounded by timeouts and killed in after().
+ * Interop with the OpenSSL command-line tools: our client against `openssl s_server`, and
+ * `openssl s_client` against our server. Every process is bounded by timeouts and killed in
+ * after(). The GnuTLS tools have their own file, forge-interop-gnutls.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MemoryTicketStore, backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
 import { KEY_TYPES, createTestPki, type CertifiedKey, type KeyType, type TestPki } from '../../src/certs.js';
 import { isTransportError, type HandshakeInfo, type Listener, type TransportError } from '../../src/transport.js';
-import { Proc, TempDir, freePort, killAll, which } from './forge-interop-helpers.js';
+import { Proc, TempDir, freePort, killAll } from './forge-interop-helpers.js';
 
 const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
 const GROUPS = [
@@ -270,74 +270,5 @@ describe('openssl s_client → forge-tls13 server', () => {
     await p.kill();
     await settle(200);
     assert.ok(srv.errors.some((e) => isTransportError(e, 'CERT_INVALID')), String(srv.errors.map((e) => `${e.code}/${e.alert}`)));
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-
-const GNUTLS_PRIORITY = 'NORMAL:-VERS-ALL:+VERS-TLS1.3';
-
-describe('gnutls-serv ← forge-tls13 client', () => {
-  it('echo, each suite', async (t) => {
-    if (!which('gnutls-serv')) return t.skip('skipped: gnutls-serv not installed');
-    for (const suite of SUITES) {
-      const port = await freePort();
-      const s = new Proc('gnutls-serv', ['--echo', '-p', String(port), '--x509certfile', f().cert, '--x509keyfile', f().key, '--priority', GNUTLS_PRIORITY, '--alpn', 'h2']);
-      await s.waitFor(/listening/i);
-      const tr = await backend.connect({ host: '127.0.0.1', port, serverName: 'localhost', ca: f().pki.caPem, alpn: ['h2'], cipherSuites: [suite] } as ForgeConnectOptions);
-      const info = await tr.handshake();
-      assert.equal(info.cipherSuite, suite);
-      assert.equal(info.alpnProtocol, 'h2');
-      await tr.write(enc('ping\n'));
-      assert.equal(Buffer.from((await tr.read())!).toString(), 'ping\n');
-      await tr.close();
-      await s.kill();
-    }
-  });
-  it('RSA and Ed25519 server certificates, secp384r1', async (t) => {
-    if (!which('gnutls-serv')) return t.skip('skipped: gnutls-serv not installed');
-    for (const keyType of ['rsa-2048', 'ed25519'] as const) {
-      const port = await freePort();
-      const s = new Proc('gnutls-serv', ['--echo', '-p', String(port), '--x509certfile', f(keyType).cert, '--x509keyfile', f(keyType).key, '--priority', GNUTLS_PRIORITY]);
-      await s.waitFor(/listening/i);
-      const tr = await backend.connect({ host: '127.0.0.1', port, serverName: 'localhost', ca: f(keyType).pki.caPem, groups: ['secp384r1'] } as ForgeConnectOptions);
-      await tr.handshake();
-      await tr.write(enc('ping\n'));
-      assert.equal(Buffer.from((await tr.read())!).toString(), 'ping\n');
-      await tr.close();
-      await s.kill();
-    }
-  });
-});
-
-describe('gnutls-cli → forge-tls13 server', () => {
-  it('echo with ALPN h2, each suite', async (t) => {
-    if (!which('gnutls-cli')) return t.skip('skipped: gnutls-cli not installed');
-    const srv = await echoServer({ cert: f().leaf.certPem, key: f().leaf.keyPem, alpn: ['h2'] });
-    for (const [suite, name] of [
-      ['TLS_AES_128_GCM_SHA256', 'AES-128-GCM'],
-      ['TLS_AES_256_GCM_SHA384', 'AES-256-GCM'],
-      ['TLS_CHACHA20_POLY1305_SHA256', 'CHACHA20-POLY1305'],
-    ] as const) {
-      const p = new Proc('gnutls-cli', [
-        '-p', String(srv.listener.address.port), '127.0.0.1', '--x509cafile', f().ca, '--sni-hostname', 'localhost',
-        '--verify-hostname', 'localhost', '--alpn', 'h2', '--priority', `NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+${name}`,
-      ]);
-      await p.waitFor(/Handshake was completed/);
-      assert.match(p.output, new RegExp(`\\(${name}\\)`));
-      assert.match(p.output, /Application protocol: h2/);
-      p.write('hello gnutls\n');
-      await p.waitFor(/^hello gnutls$/m);
-      await p.kill();
-      void suite;
-    }
-  });
-  it('HelloRetryRequest (we only take secp384r1)', async (t) => {
-    if (!which('gnutls-cli')) return t.skip('skipped: gnutls-cli not installed');
-    const srv = await echoServer({ cert: f().leaf.certPem, key: f().leaf.keyPem, groups: ['secp384r1'] });
-    const p = new Proc('gnutls-cli', ['-p', String(srv.listener.address.port), '127.0.0.1', '--x509cafile', f().ca, '--sni-hostname', 'localhost', '--verify-hostname', 'localhost', '--priority', GNUTLS_PRIORITY]);
-    await p.waitFor(/Handshake was completed/);
-    assert.match(p.output, /SECP384R1/);
-    await p.kill();
   });
 });

@@ -35,12 +35,24 @@ export async function freePort(): Promise<number> {
 
 export class Proc {
   readonly child: ChildProcess;
+  /** Both streams, in arrival order. */
   output = '';
+  /** Each stream on its own (lines of one cannot be cut by the other's). */
+  stdout = '';
+  stderr = '';
   exited: Promise<number | null>;
   constructor(cmd: string, args: readonly string[]) {
     this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString('latin1')));
-    this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString('latin1')));
+    this.child.stdout!.on('data', (d: Buffer) => {
+      const text = d.toString('latin1');
+      this.output += text;
+      this.stdout += text;
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      const text = d.toString('latin1');
+      this.output += text;
+      this.stderr += text;
+    });
     this.child.stdin!.on('error', () => {});
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     procs.add(this);
@@ -51,18 +63,21 @@ export class Proc {
   endInput(): void {
     this.child.stdin!.end();
   }
-  /** Resolves when the output matches, rejects after `timeoutMs` (or if the process exits first). */
-  async waitFor(pattern: RegExp, timeoutMs = 5000): Promise<RegExpMatchArray> {
+  /**
+   * Resolves when the output matches, rejects after `timeoutMs` (or if the process exits first).
+   * `source` picks one stream (default: both, merged).
+   */
+  async waitFor(pattern: RegExp, timeoutMs = 5000, source: 'output' | 'stdout' | 'stderr' = 'output'): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));
     for (;;) {
-      const m = this.output.match(pattern);
+      const m = this[source].match(pattern);
       if (m) return m;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} in:\n${this.output}`);
       if (exited) {
         await new Promise((r) => setTimeout(r, 20));
-        const again = this.output.match(pattern);
+        const again = this[source].match(pattern);
         if (again) return again;
         throw new Error(`process exited before ${pattern} appeared:\n${this.output}`);
       }
