@@ -1,7 +1,8 @@
 /**
  * `node-tls`: TLS 1.2/1.3 from node:tls (OpenSSL). Each side owns the raw TCP socket under the
  * TLS socket, so `destroy()` can reset it (the peer sees PEER_RESET) and the handshake timeout
- * covers the whole connection set-up.
+ * covers the whole connection set-up. Session resumption: `ticketStore` on the client
+ * (sessions.ts), `ticketCount` and `ticketKeys` on the server (server-tickets.ts).
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -22,8 +23,26 @@ import {
   type TlsOptions,
   type Transport,
 } from '../../src/transport.js';
+import { keepSessions, takeSession, type TicketStore } from './sessions.js';
+import { ticketServerOptions, type NodeTlsTicketOptions } from './server-tickets.js';
+
+export { MemoryTicketStore, type MemoryTicketStoreOptions, type TicketStore } from './sessions.js';
+export type { NodeTlsTicketOptions } from './server-tickets.js';
 
 const NAME = 'node-tls';
+
+export interface NodeTlsConnectOptions extends ConnectOptions {
+  /**
+   * Where sessions are kept for resumption (see `TicketStore`; `MemoryTicketStore` keeps them in
+   * memory). Each connection offers one session taken from it, and puts every session the server
+   * gives it back in; with TLS 1.3 they arrive with the first data read after the handshake, so
+   * a connection closed before reading anything may keep none. Without a store nothing is kept
+   * and nothing resumed.
+   */
+  ticketStore?: TicketStore;
+}
+
+export type NodeTlsListenOptions = ListenOptions & NodeTlsTicketOptions;
 
 function pemList(value: PemOrDer | readonly PemOrDer[] | undefined): Array<string | Buffer> | undefined {
   if (value === undefined) return undefined;
@@ -103,11 +122,33 @@ function wrap(socket: tls.TLSSocket, raw: net.Socket, role: 'client' | 'server',
   });
 }
 
-async function connect(options: ConnectOptions): Promise<Transport> {
+function checkTicketStore(store: unknown): void {
+  if (store === undefined || store === null) return;
+  const methods = store as { put?: unknown; take?: unknown } | null;
+  if (typeof methods?.put !== 'function' || typeof methods.take !== 'function') {
+    throw new TransportError('INVALID_ARGUMENT', 'ticketStore must have put() and take() methods');
+  }
+}
+
+async function connect(options: NodeTlsConnectOptions): Promise<Transport> {
   checkAlpn(options);
+  checkTicketStore(options.ticketStore);
   const started = Date.now();
+  const timeoutMs = options.handshakeTimeoutMs ?? TRANSPORT_DEFAULTS.handshakeTimeoutMs;
   const raw = await connectTcp(options);
   const serverName = options.serverName ?? (net.isIP(options.host) ? undefined : options.host);
+  // Sessions are filed under the name the certificate is checked against: node:tls does not
+  // check it again on resumption.
+  const sessionKey = serverName ?? options.host;
+  let session: Buffer | undefined;
+  if (options.ticketStore) {
+    try {
+      session = await takeSession(options.ticketStore, sessionKey, { timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)), signal: options.signal });
+    } catch (err) {
+      raw.destroy();
+      throw err;
+    }
+  }
   const socket = tls.connect({
     // Half-open behaviour comes from the raw socket (connectTcp sets allowHalfOpen).
     socket: raw,
@@ -118,11 +159,13 @@ async function connect(options: ConnectOptions): Promise<Transport> {
     ...(options.key !== undefined ? { key: pemList(options.key)![0] } : {}),
     rejectUnauthorized: options.rejectUnauthorized ?? true,
     ...tlsVersionOptions(options),
+    ...(session ? { session } : {}),
   });
   attachKeylog(socket, options);
-  const budget = Math.max(0, (options.handshakeTimeoutMs ?? TRANSPORT_DEFAULTS.handshakeTimeoutMs) - (Date.now() - started));
+  if (options.ticketStore) keepSessions(socket, options.ticketStore, sessionKey);
+  const budget = Math.max(0, timeoutMs - (Date.now() - started));
   const handshake = new Promise<HandshakeInfo>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TransportError('TIMEOUT', `TLS handshake took over ${options.handshakeTimeoutMs ?? TRANSPORT_DEFAULTS.handshakeTimeoutMs} ms`)), budget);
+    const timer = setTimeout(() => reject(new TransportError('TIMEOUT', `TLS handshake took over ${timeoutMs} ms`)), budget);
     timer.unref();
     const onAbort = () => reject(new TransportError('HANDSHAKE_FAILED', 'handshake aborted', { cause: options.signal?.reason }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -136,11 +179,12 @@ async function connect(options: ConnectOptions): Promise<Transport> {
   return wrap(socket, raw, 'client', options, handshake);
 }
 
-async function listen(options: ListenOptions): Promise<Listener> {
+async function listen(options: NodeTlsListenOptions): Promise<Listener> {
   checkAlpn(options);
   if (options.cert === undefined || options.key === undefined) {
     throw new TransportError('INVALID_ARGUMENT', 'node-tls listen() needs cert and key (see createTestPki/selfSigned in tlsport for test certificates)');
   }
+  const tickets = ticketServerOptions(options);
   const queue = new AcceptQueue();
   const wantsAlpn = options.alpnSelect !== undefined || (options.alpn !== undefined && options.alpn.length > 0);
   const tlsServer = tls.createServer({
@@ -152,6 +196,7 @@ async function listen(options: ListenOptions): Promise<Listener> {
     allowHalfOpen: true,
     handshakeTimeout: options.handshakeTimeoutMs ?? TRANSPORT_DEFAULTS.handshakeTimeoutMs,
     ...tlsVersionOptions(options),
+    ...tickets,
     // One rule for every backend (src/alpn.ts); OpenSSL sends no_application_protocol when the
     // callback returns undefined.
     ...(wantsAlpn ? {
@@ -194,6 +239,8 @@ async function listen(options: ListenOptions): Promise<Listener> {
     close: async () => { queue.close(); closeListening(server); },
   };
 }
+
+export { connect, listen };
 
 export const backend: Backend = {
   name: NAME,
