@@ -11,9 +11,10 @@
  * - `Exchange` is one request/response: it listens to its stream and settles the promises.
  */
 import { InboundBody, normaliseBody, toBytes, type BodyInit, type NormalisedBody } from './body.js';
-import { Connection, type GoawayInfo } from './connection.js';
+import { Connection } from './connection.js';
 import { Driver } from './driver.js';
 import { ConnectionError, ErrorCode, StreamError, type Http2Error } from './errors.js';
+import type { GoawayInfo } from './goaway.js';
 import { appendUserHeaders, fieldsToRecord, trailersToRecord, type HeadersInit, type IncomingHeaders, type RequestHead, type ResponseHead } from './headers.js';
 import type { HeaderField } from './hpack/index.js';
 import { resolveConfig, type Http2Limits, type Http2Settings, type ResolvedConfig } from './limits.js';

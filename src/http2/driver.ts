@@ -13,7 +13,8 @@
  *   transport closed, bounded by `closeTimeoutMs`; a write that never completes for
  *   `sendStallTimeoutMs` destroys the transport.
  */
-import type { Connection, CloseHow } from './connection.js';
+import type { Connection } from './connection.js';
+import type { CloseHow } from './connection-hooks.js';
 import { ConnectionError, ErrorCode, type Http2Error } from './errors.js';
 import { ConnectionLostError } from './session-errors.js';
 import type { Transport } from '../transport.js';

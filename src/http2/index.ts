@@ -32,7 +32,7 @@ export type { ClientOptions, ConnectOptions, RequestInit, PushedResponse } from 
 export { createServer, Http2Server } from './server.js';
 export type { Handler, ServerOptions, ServerRequest, ServerResponse } from './server.js';
 export { fetchHandler } from './fetch.js';
-export type { GoawayInfo } from './connection.js';
+export type { GoawayInfo } from './goaway.js';
 export type { HeadersInit, IncomingHeaders } from './headers.js';
 export type { BodyInit } from './body.js';
 export { InboundBody } from './body.js';

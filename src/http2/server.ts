@@ -12,7 +12,8 @@
  *   left after `limits.closeTimeoutMs`.
  */
 import { InboundBody, toBytes } from './body.js';
-import { Connection, RESOLVED, type CloseHow } from './connection.js';
+import { Connection, RESOLVED } from './connection.js';
+import type { CloseHow } from './connection-hooks.js';
 import { Driver } from './driver.js';
 import { ErrorCode, StreamError, type Http2Error } from './errors.js';
 import { appendUserHeaders, fieldsToRecord, trailersToRecord, type HeadersInit, type IncomingHeaders, type RequestHead, type ResponseHead } from './headers.js';

@@ -38,10 +38,11 @@
  * (5.1: "the END_STREAM flag is processed as a separate event").
  *
  * The one function that moves a stream is `Connection.transition` (connection.ts); this file is
- * pure data and lookup. Frames on streams we no longer track (closed and forgotten) are handled
- * by the stream store (streams.ts), which knows which ids are idle and which are closed.
+ * pure data and lookup, plus the error an illegal cell turns into. Frames on streams we no longer
+ * track (closed and forgotten) are judged in recv-stream.ts, from what the stream store
+ * (streams.ts) remembers of which ids are idle and which are closed.
  */
-import { ErrorCode } from './errors.js';
+import { ConnectionError, ErrorCode, StreamError } from './errors.js';
 
 export type StreamState =
   | 'idle'
@@ -211,6 +212,16 @@ export function nextState(state: StreamState, event: StreamEvent): StreamState |
 
 export function isIllegal(cell: StreamState | IllegalTransition): cell is IllegalTransition {
   return typeof cell !== 'string';
+}
+
+/**
+ * What to throw for an illegal cell on stream `id`: the peer's violations become the connection or
+ * stream error the RFC names (5.4); our own caller's misuse is a plain Error, a bug to report.
+ */
+export function transitionError(id: number, cell: IllegalTransition): Error {
+  if (cell.scope === 'connection') return new ConnectionError(cell.code, `stream ${id}: ${cell.rule}`);
+  if (cell.scope === 'stream') return new StreamError(id, cell.code, cell.rule);
+  return new Error(`stream ${id}: ${cell.rule}`);
 }
 
 /** 5.1.2: "Streams that are in the open state or in either of the half-closed states count toward the maximum". */

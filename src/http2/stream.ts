@@ -24,7 +24,7 @@ export interface StreamListener {
   onClose(error: Http2Error | null): void;
 }
 
-/** What the stream needs from its connection for body bookkeeping. */
+/** What the stream needs from its connection for body bookkeeping (the receive side, recv-stream.ts). */
 export interface StreamOwner {
   releaseReceived(stream: Stream, bytes: number): void;
   onBodyCancelled(stream: Stream): void;
