@@ -6,7 +6,8 @@
  * Rows: GET; POST echo of 0 B / 1 B / 1 MiB / 16 MiB checked by SHA-256; 1,000 concurrent
  * streams on one connection; trailers both ways; 40 KB headers (CONTINUATION); HEAD; RST_STREAM
  * CANCEL mid-body from either side; GOAWAY (and a destroyed connection) while requests are in
- * flight. Every wait is bounded, so a hang fails the row instead of stalling the run.
+ * flight; informational responses (103 from node's server; Expect: 100-continue from node's
+ * client). Every wait is bounded, so a hang fails the row instead of stalling the run.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -253,6 +254,19 @@ for (const backend of TLS_BACKENDS) {
       assert.equal(res.headers['x-big-echo'], big);
     });
 
+    it('informational responses: node additionalHeaders(103) reaches onInformational before the final response', T, async () => {
+      node.hooks.set('/early-hints', (stream) => {
+        stream.additionalHeaders({ ':status': 103, link: '</style.css>; rel=preload; as=style' });
+        stream.respond({ ':status': 200, 'content-type': 'text/plain' });
+        stream.end('final');
+      });
+      const hints: Array<[number, string | string[] | undefined]> = [];
+      const res = await client.request({ path: '/early-hints', onInformational: (status, headers) => hints.push([status, headers['link']]) });
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'final');
+      assert.deepEqual(hints, [[103, '</style.css>; rel=preload; as=style']]);
+    });
+
     it('HEAD: status and headers, no body', T, async () => {
       // node:http2 ends a HEAD response at respond() whatever the handler writes after it.
       const res = await client.request({ method: 'HEAD', path: '/hello' });
@@ -487,9 +501,16 @@ interface NodeResponse {
   headers: http2.IncomingHttpHeaders;
   body: Buffer;
   trailers: http2.IncomingHttpHeaders;
+  /** Node emitted 'continue' (a 100 arrived). */
+  continued: boolean;
+  /** Statuses of the other informational responses (node's 'headers' events before 'response'). */
+  informational: number[];
 }
 
-/** One request with node's client; rejects with the stream's error (rstCode on `.rstCode`). */
+/**
+ * One request with node's client; rejects with the stream's error (rstCode on `.rstCode`). With
+ * `expect: 100-continue` among the headers, the body is sent only once node emits 'continue'.
+ */
 function nodeRequest(
   session: http2.ClientHttp2Session,
   headers: http2.OutgoingHttpHeaders,
@@ -503,6 +524,10 @@ function nodeRequest(
     let resTrailers: http2.IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
     let ended = false;
+    let continued = false;
+    const informational: number[] = [];
+    req.on('continue', () => (continued = true));
+    req.on('headers', (h) => informational.push(Number(h[':status'])));
     req.on('response', (h) => {
       status = Number(h[':status']);
       resHeaders = h;
@@ -514,13 +539,17 @@ function nodeRequest(
     req.on('close', () => {
       // Node emits no 'error' for a peer's RST_STREAM(CANCEL) (and may even emit 'end'): the
       // reset shows only in rstCode. NO_ERROR after a complete response is a normal end (8.1).
-      if (ended && req.rstCode === NGHTTP2_NO_ERROR) resolve({ status, headers: resHeaders, body: Buffer.concat(chunks), trailers: resTrailers });
+      if (ended && req.rstCode === NGHTTP2_NO_ERROR) resolve({ status, headers: resHeaders, body: Buffer.concat(chunks), trailers: resTrailers, continued, informational });
       else reject(Object.assign(new Error(`stream closed with rstCode ${req.rstCode} (ended: ${ended})`), { rstCode: req.rstCode, received: chunks.reduce((n, c) => n + c.length, 0) }));
     });
     if (trailers !== undefined) req.once('wantTrailers', () => req.sendTrailers(trailers));
-    if (typeof body === 'string') req.end(body);
-    else if (body === undefined) req.end();
-    else void writeBody(req, body).catch(() => {}); // a failure shows as the stream's error
+    const send = (): void => {
+      if (typeof body === 'string') req.end(body);
+      else if (body === undefined) req.end();
+      else void writeBody(req, body).catch(() => {}); // a failure shows as the stream's error
+    };
+    if (headers['expect'] === '100-continue') req.once('continue', send);
+    else send();
   });
 }
 
@@ -585,6 +614,24 @@ const ourHandler: Handler = async (req, res) => {
       uploadOutcomes.push({ received, outcome, signalAborted: req.signal.aborted, reason: req.signal.reason as unknown });
       return;
     }
+    case '/read-first': {
+      // Reads the whole body before answering: a client sending Expect: 100-continue gets its
+      // 100 when the reading starts.
+      const body = await req.bytes();
+      res.respond(200, { 'content-type': 'text/plain' });
+      await res.end(sha256(body));
+      return;
+    }
+    case '/hints':
+      res.respond(103, { link: '</style.css>; rel=preload; as=style' });
+      res.respond(200, { 'content-type': 'text/plain' });
+      await res.end('final');
+      return;
+    case '/refuse':
+      // Answers without looking at the body: no 100 (Continue) is sent.
+      res.respond(413, { 'content-type': 'text/plain' });
+      await res.end('too large\n');
+      return;
     case '/rst':
       res.respond(200, { 'content-type': 'application/octet-stream' });
       await res.write(new Uint8Array(32 * KiB).fill(0x78));
@@ -683,6 +730,28 @@ for (const backend of TLS_BACKENDS) {
       assert.equal(res.status, 200);
       assert.equal(res.headers['x-peer'], 'tlsport');
       assert.equal(res.body.length, 0);
+    });
+
+    it("Expect: 100-continue: node emits 'continue' once the handler reads, then sends the body (RFC 9110 10.1.1)", T, async () => {
+      const body = bodies.get(MiB)!;
+      const res = await withTimeout(nodeRequest(session, { ':method': 'POST', ':path': '/read-first', expect: '100-continue' }, body), 20_000, "'continue' and the response");
+      assert.equal(res.continued, true);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.toString(), sha256(body));
+    });
+
+    it('Expect: 100-continue and a handler that answers without reading: no 100, the final status, the stream ends', T, async () => {
+      const res = await withTimeout(nodeRequest(session, { ':method': 'POST', ':path': '/refuse', expect: '100-continue' }, bodies.get(MiB)!), 10_000, 'the 413');
+      assert.equal(res.continued, false);
+      assert.equal(res.status, 413);
+      assert.equal(res.body.toString(), 'too large\n');
+    });
+
+    it('res.respond(103) before the final response: node sees the informational headers first', T, async () => {
+      const res = await nodeRequest(session, { ':path': '/hints' });
+      assert.deepEqual(res.informational, [103]);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.toString(), 'final');
     });
 
     it('handler res.rst(8) mid-body: node sees the stream error with rstCode CANCEL; the connection lives on', T, async () => {

@@ -26,6 +26,7 @@ export class InboundBody implements AsyncIterable<Uint8Array>, AsyncIterator<Uin
   private error: Error | null = null;
   private waiter: { resolve(r: IteratorResult<Uint8Array>): void; reject(e: Error): void } | null = null;
   private usedFlag = false;
+  private firstReadHook: (() => void) | null = null;
   /** Bytes received and not yet handed to the reader. */
   buffered = 0;
 
@@ -45,6 +46,15 @@ export class InboundBody implements AsyncIterable<Uint8Array>, AsyncIterator<Uin
 
   get done(): boolean {
     return this.ended && this.buffered === 0;
+  }
+
+  /**
+   * @internal `fn` runs once, when the reader first asks for data, before it gets any: the server
+   * sends 100 (Continue) from here (server-session.ts), since asking is what says the content is
+   * wanted.
+   */
+  onFirstRead(fn: () => void): void {
+    this.firstReadHook = fn;
   }
 
   // ---- producer side (the connection) ----
@@ -97,6 +107,11 @@ export class InboundBody implements AsyncIterable<Uint8Array>, AsyncIterator<Uin
   }
 
   next(): Promise<IteratorResult<Uint8Array>> {
+    const hook = this.firstReadHook;
+    if (hook !== null) {
+      this.firstReadHook = null;
+      hook();
+    }
     if (this.buffered > 0) return Promise.resolve({ done: false, value: this.shift() });
     if (this.error !== null) return Promise.reject(this.error);
     if (this.ended) return Promise.resolve(DONE);

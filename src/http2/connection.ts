@@ -223,10 +223,11 @@ export class Connection {
   cancelStream(s: Stream, code: number, err: Http2Error): void {
     if (this.state === 'closed' || s.state === 'closed') return;
     if (s.state === 'idle') {
-      // Never sent anything: nothing to reset on the wire.
+      // Never sent anything: nothing to reset on the wire (RST_STREAM on an idle stream is a
+      // connection error for the peer, 5.1), but the stream still closes like any other, with
+      // the bookkeeping that goes with it (a draining connection may be waiting for it).
       s.error ??= err;
-      this.streams.delete(s, 'closed');
-      s.listener?.onClose(err);
+      this.transition(s, 'abandon');
       return;
     }
     this.resetStream(s.id, code, err);
@@ -257,10 +258,11 @@ export class Connection {
     this.watchdogs.stop();
     const failure = error ?? new ConnectionError(ErrorCode.NO_ERROR, 'connection closed');
     this.pings.failAll(failure);
+    // A copy: closing removes streams from the store. Nothing goes on the wire for them any
+    // more, so they are abandoned, not reset.
     for (const s of [...this.streams.values()]) {
       s.error ??= failure;
-      s.state = 'closed';
-      this.finishStream(s, 'closed');
+      this.transition(s, 'abandon');
     }
     this.hooks.onClose(error, how);
   }

@@ -16,6 +16,7 @@
 import type { Connection } from './connection.js';
 import type { CloseHow } from './connection-hooks.js';
 import { ConnectionError, ErrorCode, type Http2Error } from './errors.js';
+import { startTimer } from './limits.js';
 import { ConnectionLostError } from './session-errors.js';
 import type { Transport } from '../transport.js';
 
@@ -84,14 +85,8 @@ export class Driver {
       return;
     }
     this.writing = true;
-    if (this.writeStallTimeoutMs > 0) {
-      if (this.writeTimer === undefined) {
-        this.writeTimer = setTimeout(this.onWriteStall, this.writeStallTimeoutMs);
-        this.writeTimer.unref();
-      } else {
-        this.writeTimer.refresh();
-      }
-    }
+    if (this.writeTimer === undefined) this.writeTimer = startTimer(this.writeStallTimeoutMs, this.onWriteStall);
+    else this.writeTimer.refresh();
     this.transport.write(batch).then(this.onWritten, this.onWriteError);
   };
 
@@ -171,8 +166,7 @@ export class Driver {
       t.destroy(this.conn.closeError ?? undefined);
       return;
     }
-    const timer = setTimeout(() => t.destroy(), this.closeTimeoutMs);
-    timer.unref();
+    const timer = startTimer(this.closeTimeoutMs, () => t.destroy());
     t.close().then(
       () => clearTimeout(timer),
       () => clearTimeout(timer),

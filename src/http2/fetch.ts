@@ -3,7 +3,7 @@
  * body streams in (Request body is a ReadableStream over `req.body`); the response body streams out
  * with flow-control backpressure.
  */
-import type { Handler, ServerRequest, ServerResponse } from './server.js';
+import type { Handler, ServerRequest, ServerResponse } from './handler.js';
 
 const NO_BODY = new Set(['GET', 'HEAD']);
 
@@ -18,16 +18,23 @@ export function fetchHandler(fn: (request: Request) => Response | Promise<Respon
     const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: req.signal };
     if (!NO_BODY.has(req.method)) {
       const iterator = req.body[Symbol.asyncIterator]();
-      init.body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const r = await iterator.next();
-          if (r.done) controller.close();
-          else controller.enqueue(r.value);
+      // highWaterMark 0: pull only when the application reads, never ahead of it. Reading is
+      // what opens the flow-control window, and what sends 100 (Continue) to a client that
+      // waits for it (server.ts); a stream that pulled on creation would do both for a handler
+      // that never looks at the body.
+      init.body = new ReadableStream<Uint8Array>(
+        {
+          async pull(controller) {
+            const r = await iterator.next();
+            if (r.done) controller.close();
+            else controller.enqueue(r.value);
+          },
+          async cancel() {
+            await iterator.return?.();
+          },
         },
-        async cancel() {
-          await iterator.return?.();
-        },
-      });
+        { highWaterMark: 0 },
+      );
       init.duplex = 'half';
     }
     const response = await fn(new Request(url, init));

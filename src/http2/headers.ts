@@ -197,8 +197,10 @@ export function validateResponse(streamId: number, fields: readonly HeaderField[
   }
   // 8.3.2: ":status ... MUST be included in all responses, including interim responses"
   if (status === -1) throw malformed(streamId, 'missing :status (8.3.2)');
-  // 8.6: "A server MUST NOT send a status code of 101"; a 1xx with END_STREAM is malformed (8.1).
+  // 8.6: "HTTP/2 does not support the 101 (Switching Protocols) informational status code".
   if (status === 101) throw malformed(streamId, ':status 101 is not allowed in HTTP/2 (8.6)');
+  // 8.1: "A HEADERS frame with the END_STREAM flag set that carries an informational status code
+  // is malformed".
   if (status < 200 && endStream) throw malformed(streamId, 'informational response with END_STREAM (8.1)');
   return { status, contentLength };
 }

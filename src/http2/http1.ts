@@ -7,7 +7,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import { transportToDuplex } from '../duplex.js';
 import type { HeadersInit, IncomingHeaders } from './headers.js';
-import type { Handler, ServerRequest, ServerResponse } from './server.js';
+import type { Handler, ServerRequest, ServerResponse } from './handler.js';
 import type { HandshakeInfo, Transport } from '../transport.js';
 
 export interface Http1Server {
@@ -35,6 +35,8 @@ class H1Request implements ServerRequest {
     private readonly req: http.IncomingMessage,
     readonly transportInfo: HandshakeInfo,
     readonly remoteAddress: string,
+    /** Set for a request with Expect: 100-continue: sends the 100, once, when reading starts (as over HTTP/2). */
+    private continueOwed: (() => void) | null,
   ) {
     this.method = req.method ?? 'GET';
     this.path = req.url ?? '/';
@@ -51,12 +53,27 @@ class H1Request implements ServerRequest {
   }
 
   get body(): AsyncIterable<Uint8Array> {
-    return this.req;
+    if (this.continueOwed === null) return this.req;
+    // The first next() is the start of reading: the 100 goes out just before it.
+    return {
+      [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array> => {
+        const inner = this.req[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+        return {
+          next: () => {
+            const owed = this.continueOwed;
+            this.continueOwed = null;
+            owed?.();
+            return inner.next();
+          },
+          return: async () => (await inner.return?.()) ?? { done: true, value: undefined },
+        };
+      },
+    };
   }
 
   async bytes(): Promise<Uint8Array> {
-    const parts: Buffer[] = [];
-    for await (const chunk of this.req) parts.push(chunk as Buffer);
+    const parts: Uint8Array[] = [];
+    for await (const chunk of this.body) parts.push(chunk);
     return new Uint8Array(Buffer.concat(parts));
   }
 
@@ -84,6 +101,7 @@ class H1Request implements ServerRequest {
 
 class H1Response implements ServerResponse {
   closed = false;
+  private continueSent = false;
 
   constructor(
     private readonly res: http.ServerResponse,
@@ -97,12 +115,21 @@ class H1Response implements ServerResponse {
   respond(status: number, headers?: HeadersInit): void {
     if (this.res.headersSent) throw new Error('response head already sent');
     if (status < 200) {
-      if (status === 103 && headers !== undefined) this.res.writeEarlyHints(toNodeHeaders(headers));
+      // node:http writes only these interim responses (and no headers with a 100).
+      if (status === 100) this.sendContinue();
+      else if (status === 103 && headers !== undefined) this.res.writeEarlyHints(toNodeHeaders(headers));
       return;
     }
     const h = toNodeHeaders(headers);
     if (this.shuttingDown()) h['connection'] = 'close';
     this.res.writeHead(status, h);
+  }
+
+  /** 100 (Continue), once, and only before the final head (no 1xx may follow it). */
+  sendContinue(): void {
+    if (this.continueSent || this.res.headersSent) return;
+    this.continueSent = true;
+    this.res.writeContinue();
   }
 
   async write(chunk: Uint8Array | string): Promise<void> {
@@ -151,10 +178,10 @@ export function serveHttp1(transport: Transport, info: HandshakeInfo, handler: H
   let shuttingDown = false;
   let active = 0;
   const duplex = transportToDuplex(transport);
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void => {
     active++;
-    const request = new H1Request(req, info, transport.remoteAddress);
     const response = new H1Response(res, () => shuttingDown);
+    const request = new H1Request(req, info, transport.remoteAddress, expectsContinue ? () => response.sendContinue() : null);
     res.once('close', () => {
       active--;
       response.closed = true;
@@ -178,7 +205,11 @@ export function serveHttp1(transport: Transport, info: HandshakeInfo, handler: H
     } catch (err) {
       fail(err);
     }
-  });
+  };
+  const server = http.createServer((req, res) => onRequest(req, res, false));
+  // With a listener here node:http does not answer Expect: 100-continue on arrival; the 100 is
+  // sent when the handler starts reading the body (RFC 9110 10.1.1), as over HTTP/2.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => onRequest(req, res, true));
   server.on('clientError', (_err, socket) => socket.destroy());
   const closed = new Promise<void>((resolve) => {
     duplex.once('close', () => resolve());

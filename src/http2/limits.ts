@@ -5,6 +5,10 @@
  * - `Http2Settings`: what we advertise in SETTINGS (RFC 9113 6.5.2) and so also enforce on the
  *   peer (see settings.ts for when each one takes effect);
  * - `Http2Limits`: local policy the peer never sees: timeouts, buffer caps, flood thresholds.
+ *
+ * Every `...TimeoutMs` limit follows one rule: 0 means "no timeout" (wait as long as it takes).
+ * `startTimer` below is where that rule lives: every timer of these limits is started by it
+ * (the send-stall sweep, an interval, is not started at all when its limit is 0).
  */
 import { DEFAULT_MAX_FRAME_SIZE, MAX_ALLOWED_FRAME_SIZE, MAX_WINDOW } from './frame/index.js';
 
@@ -55,15 +59,22 @@ export const DEFAULT_CLIENT_SETTINGS: Readonly<Http2Settings> = Object.freeze({
 export interface Http2Limits {
   /** Our connection-level receive window; a WINDOW_UPDATE right after the preface raises it from 65535. */
   connectionWindowSize: number;
-  /** Our SETTINGS must be acknowledged within this long, else GOAWAY SETTINGS_TIMEOUT (6.5.3). */
+  /** Our SETTINGS must be acknowledged within this long, else GOAWAY SETTINGS_TIMEOUT (6.5.3). 0 = no timeout. */
   settingsTimeoutMs: number;
-  /** No open stream for this long: graceful GOAWAY and close. 0 = never. Default: server 5 min, client never. */
+  /** No open stream for this long: graceful GOAWAY and close. 0 = no timeout. Default: server 5 min, client none. */
   idleTimeoutMs: number;
-  /** A stream with data to send but no flow-control window for this long is reset (CANCEL). 0 = never. */
+  /**
+   * A stream with data to send but no flow-control window for this long is reset (CANCEL); and a
+   * transport write that does not complete for this long destroys the connection. 0 = no timeout.
+   */
   sendStallTimeoutMs: number;
-  /** `ping()` rejects when no ACK comes within this long. */
+  /** `ping()` rejects when no ACK comes within this long. 0 = no timeout: it waits until the ACK or the connection's end. */
   pingTimeoutMs: number;
-  /** Graceful close waits this long for open streams before it destroys the transport. */
+  /**
+   * Graceful close (client `close()`, server `close()`, the transport's own close after GOAWAY)
+   * waits this long for open streams and the transport before it destroys the transport.
+   * 0 = no timeout: it waits as long as the streams and the peer take.
+   */
   closeTimeoutMs: number;
   /** Per stream: outgoing bytes buffered before `write()` stops resolving. */
   maxStreamBufferedBytes: number;
@@ -149,4 +160,17 @@ function checkRange(name: string, value: number, min: number, max: number): void
   if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max || (value !== Infinity && !Number.isInteger(value))) {
     throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
   }
+}
+
+/**
+ * The rule of every `...TimeoutMs` limit in one place: `fn` runs once after `ms` milliseconds,
+ * or never when `ms` is 0 ("no timeout"). The timer does not keep the process alive unless
+ * `keepAlive` (for a caller awaiting it with nothing else pending); the caller clears it
+ * (clearTimeout accepts undefined).
+ */
+export function startTimer(ms: number, fn: () => void, keepAlive = false): NodeJS.Timeout | undefined {
+  if (ms <= 0) return undefined;
+  const timer = setTimeout(fn, ms);
+  if (!keepAlive) timer.unref();
+  return timer;
 }

@@ -7,7 +7,7 @@
  */
 import { ConnectionError, ErrorCode } from './errors.js';
 import { encodeFrame, type PingFrame } from './frame/index.js';
-import type { Http2Limits } from './limits.js';
+import { startTimer, type Http2Limits } from './limits.js';
 import type { OutputBuffer } from './output.js';
 
 /** What PING needs from its connection. */
@@ -22,7 +22,8 @@ interface PendingPing {
   start: number;
   resolve(ms: number): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
+  /** Undefined when pingTimeoutMs is 0. */
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class PingTracker {
@@ -49,11 +50,11 @@ export class PingTracker {
     for (let i = 0; i < 8; i++) data[7 - i] = Math.floor(n / 2 ** (8 * i)) & 0xff;
     return new Promise<number>((resolve, reject) => {
       const ms = this.host.limits.pingTimeoutMs;
-      const timer = setTimeout(() => {
+      // 0 = no timeout (limits.ts): the ping then waits for its ACK or for failAll().
+      const timer = startTimer(ms, () => {
         this.pending.delete(pingKey(data));
         reject(new ConnectionError(ErrorCode.NO_ERROR, `no PING ACK within ${ms} ms`, 'library'));
-      }, ms);
-      timer.unref();
+      });
       this.pending.set(pingKey(data), { start: performance.now(), resolve, reject, timer });
       this.out.bytes(encodeFrame({ type: 'PING', ack: false, data }));
       this.host.onOutput();

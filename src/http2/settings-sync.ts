@@ -13,7 +13,7 @@ import type { ConnectionHooks } from './connection-hooks.js';
 import { ConnectionError, ErrorCode } from './errors.js';
 import { encodeFrame, type FrameReader, type SettingsFrame } from './frame/index.js';
 import type { HpackDecoder } from './hpack/index.js';
-import type { Http2Limits, Http2Settings } from './limits.js';
+import { startTimer, type Http2Limits, type Http2Settings } from './limits.js';
 import type { OutputBuffer } from './output.js';
 import type { Sender } from './send.js';
 import { applyRemoteSettings, type LocalSettings, type SettingChange } from './settings.js';
@@ -85,15 +85,14 @@ export class SettingsSync {
     clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
     const ms = this.host.limits.settingsTimeoutMs;
-    if (ms <= 0 || this.host.localSettings.state !== 'awaiting-ack') return;
-    this.ackTimer = setTimeout(() => {
+    if (this.host.localSettings.state !== 'awaiting-ack') return;
+    this.ackTimer = startTimer(ms, () => {
       // 6.5.3: "If the sender of a SETTINGS frame does not receive an acknowledgment within a
       // reasonable amount of time, it MAY issue a connection error ... of type SETTINGS_TIMEOUT."
       this.host.safely(() => {
         throw new ConnectionError(ErrorCode.SETTINGS_TIMEOUT, `SETTINGS not acknowledged within ${ms} ms (RFC 9113 6.5.3)`);
       });
-    }, ms);
-    this.ackTimer.unref();
+    });
   }
 
   /** The peer's new value takes effect now (6.5.3: "the values ... MUST be applied in the order received"). */

@@ -37,6 +37,13 @@
  * now?" is answered by the same table. END_STREAM is its own event, applied after the frame's
  * (5.1: "the END_STREAM flag is processed as a separate event").
  *
+ * One event is not in the RFC's diagram because it is no frame: `abandon`, every state to closed,
+ * for the two ways a stream ends without anything said about it on the wire: a stream of ours
+ * given up while still idle (it never sent HEADERS, so there is nothing to reset; 5.1.1: opening a
+ * higher id closes it implicitly anyway), and every stream when the connection itself ends (after
+ * GOAWAY, or with the transport: 5.4.1, 6.8). Having it in the table keeps `transition` the one
+ * place streams move, with its bookkeeping (concurrency counts, closing), for those ends too.
+ *
  * The one function that moves a stream is `Connection.transition` (connection.ts); this file is
  * pure data and lookup, plus the error an illegal cell turns into. Frames on streams we no longer
  * track (closed and forgotten) are judged in recv-stream.ts, from what the stream store
@@ -64,7 +71,9 @@ export type StreamEvent =
   | 'recv-end-stream'
   | 'recv-push-promise'
   | 'recv-window-update'
-  | 'recv-rst';
+  | 'recv-rst'
+  /** Not a frame: we stop the stream without a word to the peer (see above). */
+  | 'abandon';
 
 /** What a cell holds when the event is not allowed. */
 export interface IllegalTransition {
@@ -120,6 +129,7 @@ export const TRANSITIONS: Readonly<Record<StreamState, Readonly<Record<StreamEve
     'recv-push-promise': 'reserved-remote',
     'recv-window-update': IDLE_RECV,
     'recv-rst': IDLE_RECV,
+    abandon: 'closed',
   },
   'reserved-local': {
     'send-headers': 'half-closed-remote',
@@ -133,6 +143,7 @@ export const TRANSITIONS: Readonly<Record<StreamState, Readonly<Record<StreamEve
     'recv-push-promise': PROMISE_NOT_IDLE,
     'recv-window-update': 'reserved-local',
     'recv-rst': 'closed',
+    abandon: 'closed',
   },
   'reserved-remote': {
     'send-headers': RESERVED_REMOTE_SEND,
@@ -146,6 +157,7 @@ export const TRANSITIONS: Readonly<Record<StreamState, Readonly<Record<StreamEve
     'recv-push-promise': PROMISE_NOT_IDLE,
     'recv-window-update': RESERVED_REMOTE_RECV,
     'recv-rst': 'closed',
+    abandon: 'closed',
   },
   open: {
     'send-headers': 'open',
@@ -159,6 +171,7 @@ export const TRANSITIONS: Readonly<Record<StreamState, Readonly<Record<StreamEve
     'recv-push-promise': PROMISE_NOT_IDLE,
     'recv-window-update': 'open',
     'recv-rst': 'closed',
+    abandon: 'closed',
   },
   'half-closed-local': {
     'send-headers': SEND_AFTER_END,
@@ -174,6 +187,7 @@ export const TRANSITIONS: Readonly<Record<StreamState, Readonly<Record<StreamEve
     // frame with the END_STREAM flag set is sent"
     'recv-window-update': 'half-closed-local',
     'recv-rst': 'closed',
+    abandon: 'closed',
   },
   'half-closed-remote': {
     'send-headers': 'half-closed-remote',
@@ -187,6 +201,7 @@ export const TRANSITIONS: Readonly<Record<StreamState, Readonly<Record<StreamEve
     'recv-push-promise': PROMISE_NOT_IDLE,
     'recv-window-update': 'half-closed-remote',
     'recv-rst': 'closed',
+    abandon: 'closed',
   },
   closed: {
     'send-headers': SEND_AFTER_END,
@@ -202,6 +217,7 @@ export const TRANSITIONS: Readonly<Record<StreamState, Readonly<Record<StreamEve
     // peer receives and processes the frame that closes the stream": ignored.
     'recv-window-update': 'closed',
     'recv-rst': 'closed',
+    abandon: 'closed',
   },
 };
 

@@ -10,7 +10,7 @@
  */
 import { ErrorCode, StreamError, type Http2Error } from './errors.js';
 import type { SendWindow } from './flow-control.js';
-import type { Http2Limits } from './limits.js';
+import { startTimer, type Http2Limits } from './limits.js';
 import type { Stream } from './stream.js';
 import type { StreamStore } from './streams.js';
 
@@ -89,10 +89,8 @@ export class Watchdogs {
         host.safely(() => host.shutdown());
         return;
       }
-      this.idleTimer = setTimeout(check, host.streams.size === 0 ? ms - idleFor : ms);
-      this.idleTimer.unref();
+      this.idleTimer = startTimer(host.streams.size === 0 ? ms - idleFor : ms, check);
     };
-    this.idleTimer = setTimeout(check, ms);
-    this.idleTimer.unref();
+    this.idleTimer = startTimer(ms, check);
   }
 }

@@ -10,6 +10,7 @@
  *   await peer.expectGoaway(ErrorCode.PROTOCOL_ERROR);
  */
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import { createLoopbackPair } from '../../backends/loopback/index.js';
 import { errorCodeName } from '../../src/http2/errors.js';
 import { CONNECTION_PREFACE, FrameReader, type Frame } from '../../src/http2/frame/index.js';
@@ -274,4 +275,18 @@ export async function fakeServer(options: ClientOptions = {}, serverSettings: Re
   const clientPromise = Http2Client.fromTransport(ct, options);
   await peer.handshakeAsServer(serverSettings);
   return { peer, client: await clientPromise };
+}
+
+/**
+ * Lists for what a test file opens; everything in them is closed in the file's after() (peers
+ * dropped, clients destroyed, servers closed within 100 ms).
+ */
+export function closedAfterwards(): { peers: FakePeer[]; clients: Http2Client[]; servers: Http2Server[] } {
+  const open = { peers: [] as FakePeer[], clients: [] as Http2Client[], servers: [] as Http2Server[] };
+  after(async () => {
+    for (const p of open.peers) p.close();
+    for (const c of open.clients) c.destroy();
+    await Promise.all(open.servers.map((s) => s.close({ timeoutMs: 100 })));
+  });
+  return open;
 }
