@@ -228,8 +228,15 @@ export class Http2Client implements ExchangeOwner, SessionOwner {
 /**
  * Connects to `url` (https: or http:) and negotiates HTTP/2 (ALPN "h2" over TLS, prior knowledge
  * in cleartext). The client owns its connections: it reconnects after GOAWAY (see top of file).
+ *
+ * Options the chosen backend adds to the common ones are passed through to it; name their type to
+ * use them, e.g. `connect<ForgeTlsOptions>(url, { backend: 'forge-tls13', crypto: 'forge' })`.
+ * Without it, an option nobody declares is a compile error, as it should be for a typo.
  */
-export async function connect(url: string | URL, options: ConnectOptions = {}): Promise<Http2Client> {
+export async function connect<BackendOptions extends object = object>(
+  url: string | URL,
+  options: ConnectOptions & NoInfer<BackendOptions> = {} as ConnectOptions & BackendOptions,
+): Promise<Http2Client> {
   const u = typeof url === 'string' ? new URL(url) : url;
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new TypeError(`unsupported URL scheme ${u.protocol}`);
   const secure = u.protocol === 'https:';

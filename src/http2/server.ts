@@ -194,7 +194,12 @@ export class Http2Server implements ServerSessionOwner {
   }
 }
 
-export function createServer(options: ServerOptions, handler: Handler): Http2Server;
+/**
+ * An HTTP/2 server (and HTTP/1.1, see `http1`) on the chosen backend. As with `connect`, options
+ * the backend adds are passed through: `createServer<ForgeTlsOptions>({ backend: 'forge-tls13',
+ * cert, key, ticketCount: 0 }, handler)`.
+ */
+export function createServer<BackendOptions extends object = object>(options: ServerOptions & NoInfer<BackendOptions>, handler: Handler): Http2Server;
 export function createServer(handler: Handler): Http2Server;
 export function createServer(a: ServerOptions | Handler, b?: Handler): Http2Server {
   if (typeof a === 'function') return new Http2Server({}, a);
