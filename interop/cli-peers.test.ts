@@ -134,6 +134,16 @@ for (const backend of ALL_BACKENDS) {
       assert.equal(sha256(r.body), sha256(upload));
     });
 
+    it(`curl ${h2.join(' ')}: POST /echo with Expect: 100-continue gets 100, then the echo`, { ...T, skip: skipUnless('curl') }, async () => {
+      // curl waits up to --expect100-timeout for the 100 before sending; 60 s > --max-time 30, so
+      // a server that never sends it fails the request instead of being waited out.
+      const heads = join(dir.path, `curl-${backend}-expect-heads.txt`);
+      const r = await curl([...h2, '--expect100-timeout', '60', '-H', 'Expect: 100-continue', '-D', heads, '--data-binary', `@${uploadFile}`], `${base}/echo`);
+      assert.equal(r.code, 200);
+      assert.match(readFileSync(heads, 'latin1'), /^HTTP\/2 100 ?\r?$/m);
+      assert.equal(sha256(r.body), sha256(upload));
+    });
+
     if (secure) {
       it('curl --http1.1 -k: the HTTP/1.1 fallback answers GET / and POST /echo', { ...T, skip: skipUnless('curl') }, async () => {
         const r = await curl(['--http1.1', '-k'], `${base}/`);

@@ -30,8 +30,12 @@ export const testApp: Handler = async (req, res) => {
     await res.end();
   } else if (req.method === 'POST' && path === '/echo') {
     const type = req.headers['content-type'];
+    // Read before answering: the first read is what sends 100 (Continue) to a client that sent
+    // `Expect: 100-continue` and waits for it (curl does for large uploads).
+    const body = req.body[Symbol.asyncIterator]();
+    const first = await body.next();
     res.respond(200, { 'content-type': typeof type === 'string' ? type : 'application/octet-stream' });
-    for await (const chunk of req.body) await res.write(chunk);
+    for (let r = first; !r.done; r = await body.next()) await res.write(r.value);
     await res.end();
   } else if (req.method === 'GET' && path === '/headers') {
     res.respond(200, { 'content-type': 'application/json' });
