@@ -4,11 +4,11 @@
  * after(). The GnuTLS tools have their own file, forge-interop-gnutls.test.ts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { MemoryTicketStore, backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
-import { KEY_TYPES, createTestPki, type CertifiedKey, type KeyType, type TestPki } from '../../src/certs.js';
+import { KEY_TYPES, type KeyType } from '../../src/certs.js';
 import { isTransportError, type HandshakeInfo, type Listener, type TransportError } from '../../src/transport.js';
-import { Proc, TempDir, freePort, killAll } from './forge-interop-helpers.js';
+import { Proc, TempDir, freePort, interopFiles, killAll } from './forge-interop-helpers.js';
 
 const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
 const GROUPS = [
@@ -18,39 +18,11 @@ const GROUPS = [
 ] as const;
 
 const dir = new TempDir();
-interface Files {
-  pki: TestPki;
-  leaf: CertifiedKey;
-  ca: string;
-  cert: string;
-  key: string;
-}
-const files = new Map<KeyType, Files>();
-let client: Files; // a client certificate (from the ecdsa-p256 PKI)
-let otherCa: string;
-
-before(async () => {
-  for (const keyType of KEY_TYPES) {
-    const pki = await createTestPki({ keyType });
-    const leaf = await pki.issue({ names: ['localhost', '127.0.0.1'], keyType });
-    files.set(keyType, {
-      pki,
-      leaf,
-      ca: dir.file(`${keyType}-ca.pem`, pki.caPem),
-      cert: dir.file(`${keyType}-cert.pem`, leaf.certPem),
-      key: dir.file(`${keyType}-key.pem`, leaf.keyPem),
-    });
-  }
-  const p = files.get('ecdsa-p256')!;
-  const cl = await p.pki.issue({ names: ['client.test'], commonName: 'client.test', extendedKeyUsage: ['clientAuth'] });
-  client = { ...p, leaf: cl, cert: dir.file('client-cert.pem', cl.certPem), key: dir.file('client-key.pem', cl.keyPem) };
-  otherCa = files.get('rsa-2048')!.ca;
-});
+const { f, client, otherCa } = interopFiles(dir);
 after(async () => {
   await killAll();
   dir.remove();
 });
-const f = (k: KeyType = 'ecdsa-p256'): Files => files.get(k)!;
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Connects, sends an HTTP/1.0 request to `s_server -www`, reads the whole page. */
@@ -153,13 +125,13 @@ describe('openssl s_server ← forge-tls13 client', () => {
     await proc.kill();
   });
   it('client certificate demanded by s_server (-Verify 1)', async () => {
-    const { port, proc } = await sServer(['-Verify', '1', '-CAfile', client.ca]);
-    const { page } = await fetchPage(port, { ca: f().pki.caPem, cert: client.leaf.certPem, key: client.leaf.keyPem });
+    const { port, proc } = await sServer(['-Verify', '1', '-CAfile', client().ca]);
+    const { page } = await fetchPage(port, { ca: f().pki.caPem, cert: client().leaf.certPem, key: client().leaf.keyPem });
     assert.match(page, /200 ok/);
     await proc.kill();
   });
   it('no client certificate when s_server demands one: the handshake fails', async () => {
-    const { port, proc } = await sServer(['-Verify', '1', '-CAfile', client.ca]);
+    const { port, proc } = await sServer(['-Verify', '1', '-CAfile', client().ca]);
     await assert.rejects(fetchPage(port, { ca: f().pki.caPem }), (e) => isTransportError(e));
     await proc.kill();
   });
@@ -247,15 +219,15 @@ describe('openssl s_client → forge-tls13 server', () => {
     assert.ok(srv.infos.some((i) => i.resumed));
   });
   it('client certificate requested and verified (requestCert)', async () => {
-    const srv = await echoServer({ cert: f().leaf.certPem, key: f().leaf.keyPem, requestCert: true, ca: client.pki.caPem });
-    const p = sClient(srv.listener.address.port, ['-CAfile', f().ca, '-cert', client.cert, '-key', client.key]);
+    const srv = await echoServer({ cert: f().leaf.certPem, key: f().leaf.keyPem, requestCert: true, ca: client().pki.caPem });
+    const p = sClient(srv.listener.address.port, ['-CAfile', f().ca, '-cert', client().cert, '-key', client().key]);
     await exchange(p);
     await p.kill();
     await settle();
     assert.ok((srv.infos[0]?.peerCertificates.length ?? 0) >= 1);
   });
   it('client without a certificate when one is required → certificate_required', async () => {
-    const srv = await echoServer({ cert: f().leaf.certPem, key: f().leaf.keyPem, requestCert: true, ca: client.pki.caPem });
+    const srv = await echoServer({ cert: f().leaf.certPem, key: f().leaf.keyPem, requestCert: true, ca: client().pki.caPem });
     const p = sClient(srv.listener.address.port, ['-CAfile', f().ca]);
     p.write('x\n');
     await p.waitFor(/certificate required|alert number 116/i);
@@ -265,7 +237,7 @@ describe('openssl s_client → forge-tls13 server', () => {
   });
   it('s_client rejects our certificate (unknown CA): its alert reaches onHandshakeError as CERT_INVALID', async () => {
     const srv = await echoServer({ cert: f().leaf.certPem, key: f().leaf.keyPem });
-    const p = sClient(srv.listener.address.port, ['-CAfile', otherCa, '-verify_return_error']);
+    const p = sClient(srv.listener.address.port, ['-CAfile', otherCa(), '-verify_return_error']);
     await p.waitFor(/verify error|unable to get local issuer/i);
     await p.kill();
     await settle(200);

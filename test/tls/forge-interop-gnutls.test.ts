@@ -16,11 +16,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, describe, it, type TestContext } from 'node:test';
 import { MemoryTicketStore, backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
-import { KEY_TYPES, createTestPki, type CertifiedKey, type KeyType, type TestPki } from '../../src/certs.js';
+import { KEY_TYPES, type KeyType } from '../../src/certs.js';
 import { isTransportError, type HandshakeInfo, type Transport, type TransportError } from '../../src/transport.js';
-import { Proc, TempDir, freePort, killAll, which } from './forge-interop-helpers.js';
+import { Proc, TempDir, freePort, interopFiles, killAll, which } from './forge-interop-helpers.js';
 
 /** Our suite name and GnuTLS's cipher name in priority strings and descriptions. */
 const SUITES = [
@@ -52,40 +52,12 @@ const HAVE_CLI = which('gnutls-cli');
 const CLI_INLINE_COMMANDS = HAVE_CLI && spawnSync('gnutls-cli', ['--help'], { encoding: 'utf8' }).stdout.includes('--inline-commands');
 
 const dir = new TempDir();
-interface Files {
-  pki: TestPki;
-  leaf: CertifiedKey;
-  ca: string;
-  cert: string;
-  key: string;
-}
-const files = new Map<KeyType, Files>();
-let client: Files; // a client certificate (from the ecdsa-p256 PKI)
-let otherCa: string; // a CA that issued none of the ecdsa-p256 certificates
-
-before(async () => {
-  for (const keyType of KEY_TYPES) {
-    const pki = await createTestPki({ keyType });
-    const leaf = await pki.issue({ names: ['localhost', '127.0.0.1'], keyType });
-    files.set(keyType, {
-      pki,
-      leaf,
-      ca: dir.file(`${keyType}-ca.pem`, pki.caPem),
-      cert: dir.file(`${keyType}-cert.pem`, leaf.certPem),
-      key: dir.file(`${keyType}-key.pem`, leaf.keyPem),
-    });
-  }
-  const p = files.get('ecdsa-p256')!;
-  const cl = await p.pki.issue({ names: ['client.test'], commonName: 'client.test', extendedKeyUsage: ['clientAuth'] });
-  client = { ...p, leaf: cl, cert: dir.file('client-cert.pem', cl.certPem), key: dir.file('client-key.pem', cl.keyPem) };
-  otherCa = files.get('rsa-2048')!.ca;
-});
+const { f, client, otherCa } = interopFiles(dir);
 after(async () => {
   await killAll();
   dir.remove();
 });
 
-const f = (k: KeyType = 'ecdsa-p256'): Files => files.get(k)!;
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const count = (text: string, pattern: RegExp): number => text.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
@@ -378,8 +350,8 @@ describe('gnutls-serv ← forge-tls13 client', () => {
 
   it('client certificate demanded by gnutls-serv (--require-client-cert)', TEST, async (t) => {
     if (!needs(t, HAVE_SERV, 'gnutls-serv')) return;
-    const serv = await startServ(t, ['--priority', priority(), '--require-client-cert', '--verify-client-cert', '--x509cafile', client.ca]);
-    const { tr } = await connect(t, serv.port, { cert: client.leaf.certPem, key: client.leaf.keyPem });
+    const serv = await startServ(t, ['--priority', priority(), '--require-client-cert', '--verify-client-cert', '--x509cafile', client().ca]);
+    const { tr } = await connect(t, serv.port, { cert: client().leaf.certPem, key: client().leaf.keyPem });
     await echo(tr, 'with a client certificate\n');
     const block = await servSession(serv);
     assert.match(block, /\tSubject: CN=client\.test\n/);
@@ -389,7 +361,7 @@ describe('gnutls-serv ← forge-tls13 client', () => {
 
   it('no client certificate when gnutls-serv requires one: certificate_required', TEST, async (t) => {
     if (!needs(t, HAVE_SERV, 'gnutls-serv')) return;
-    const serv = await startServ(t, ['--priority', priority(), '--require-client-cert', '--x509cafile', client.ca]);
+    const serv = await startServ(t, ['--priority', priority(), '--require-client-cert', '--x509cafile', client().ca]);
     // The handshake completes on our side (the client's Finished is its last flight); the alert
     // follows and fails the first read.
     const outcome = (async () => {
@@ -630,17 +602,17 @@ describe('gnutls-cli → forge-tls13 server', () => {
 
   it('client certificate requested and verified (requestCert)', TEST, async (t) => {
     if (!needs(t, HAVE_CLI, 'gnutls-cli')) return;
-    const srv = await echoServer(t, { requestCert: true, ca: client.pki.caPem });
-    const p = gnutlsCli(t, srv.port, ['--x509cafile', f().ca, '--priority', priority(), '--x509certfile', client.cert, '--x509keyfile', client.key]);
+    const srv = await echoServer(t, { requestCert: true, ca: client().pki.caPem });
+    const p = gnutlsCli(t, srv.port, ['--x509cafile', f().ca, '--priority', priority(), '--x509certfile', client().cert, '--x509keyfile', client().key]);
     await p.waitFor(/- Handshake was completed/, 5000, 'stdout');
     await cliEcho(p, 'with a client certificate');
     assert.equal(srv.infos[0]?.peerCertificates.length, 1);
-    assert.deepEqual(Buffer.from(srv.infos[0]!.peerCertificates[0]!), Buffer.from(client.leaf.certDer));
+    assert.deepEqual(Buffer.from(srv.infos[0]!.peerCertificates[0]!), Buffer.from(client().leaf.certDer));
   });
 
   it('gnutls-cli without a certificate when one is required: certificate_required', TEST, async (t) => {
     if (!needs(t, HAVE_CLI, 'gnutls-cli')) return;
-    const srv = await echoServer(t, { requestCert: true, ca: client.pki.caPem });
+    const srv = await echoServer(t, { requestCert: true, ca: client().pki.caPem });
     const p = gnutlsCli(t, srv.port, ['--x509cafile', f().ca, '--priority', priority()]);
     p.write('x\n');
     await p.waitFor(/\*\*\* Received alert \[116\]/);
@@ -652,7 +624,7 @@ describe('gnutls-cli → forge-tls13 server', () => {
   it('gnutls-cli rejects our certificate (unknown CA): its alert reaches onHandshakeError as CERT_INVALID', TEST, async (t) => {
     if (!needs(t, HAVE_CLI, 'gnutls-cli')) return;
     const srv = await echoServer(t);
-    const p = gnutlsCli(t, srv.port, ['--x509cafile', otherCa, '--priority', priority()]);
+    const p = gnutlsCli(t, srv.port, ['--x509cafile', otherCa(), '--priority', priority()]);
     await p.waitFor(/The certificate issuer is unknown[\s\S]*\*\*\* PKI verification of server certificate failed/);
     assert.equal(await withTimeout(p.exited, 5000, 'gnutls-cli to exit'), 1);
     await until(() => srv.errors.length > 0);

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { before } from 'node:test';
+import { KEY_TYPES, createTestPki, type CertifiedKey, type KeyType, type TestPki } from '../../src/certs.js';
 
 export function which(cmd: string): boolean {
   return spawnSync('which', [cmd], { stdio: 'ignore' }).status === 0;
@@ -95,4 +97,44 @@ const procs = new Set<Proc>();
 /** Kills every process still running (call from after()). */
 export async function killAll(): Promise<void> {
   await Promise.all([...procs].map((p) => p.kill()));
+}
+
+/** A test PKI of one key type, with its CA, leaf certificate and key written as PEM files. */
+export interface PkiFiles {
+  pki: TestPki;
+  leaf: CertifiedKey;
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/**
+ * The certificates the command-line interop tests use, written into `dir` by a before() hook:
+ * one PKI per key type (leaf for localhost and 127.0.0.1), a client certificate from the
+ * ecdsa-p256 PKI, and a CA (rsa-2048's) that issued none of the ecdsa-p256 certificates.
+ */
+export function interopFiles(dir: TempDir): { f: (k?: KeyType) => PkiFiles; client: () => PkiFiles; otherCa: () => string } {
+  const files = new Map<KeyType, PkiFiles>();
+  let client: PkiFiles | undefined;
+  before(async () => {
+    for (const keyType of KEY_TYPES) {
+      const pki = await createTestPki({ keyType });
+      const leaf = await pki.issue({ names: ['localhost', '127.0.0.1'], keyType });
+      files.set(keyType, {
+        pki,
+        leaf,
+        ca: dir.file(`${keyType}-ca.pem`, pki.caPem),
+        cert: dir.file(`${keyType}-cert.pem`, leaf.certPem),
+        key: dir.file(`${keyType}-key.pem`, leaf.keyPem),
+      });
+    }
+    const p = files.get('ecdsa-p256')!;
+    const cl = await p.pki.issue({ names: ['client.test'], commonName: 'client.test', extendedKeyUsage: ['clientAuth'] });
+    client = { ...p, leaf: cl, cert: dir.file('client-cert.pem', cl.certPem), key: dir.file('client-key.pem', cl.keyPem) };
+  });
+  return {
+    f: (k: KeyType = 'ecdsa-p256') => files.get(k)!,
+    client: () => client!,
+    otherCa: () => files.get('rsa-2048')!.ca,
+  };
 }
