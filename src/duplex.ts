@@ -35,6 +35,30 @@ export interface DuplexTransportOptions {
    * may see as a clean end: backends over sockets pass `() => rawSocket.resetAndDestroy()`.
    */
   abort?: () => void;
+  /**
+   * A TLS backend's keying material exporter. With it the transport has `exportKeyingMaterial`
+   * (see `Transport`), without it (cleartext) the method is absent. It is called only after the
+   * handshake completed and while the transport is open, with arguments already within the
+   * contract's bounds (`exporterArgumentProblem`); it should throw TransportErrors (anything else
+   * becomes INVALID_ARGUMENT, or CLOSED if the transport closed meanwhile).
+   */
+  exportKeyingMaterial?: KeyingMaterialExporter;
+}
+
+export type KeyingMaterialExporter = (length: number, label: string, context: Uint8Array | undefined) => Uint8Array | Promise<Uint8Array>;
+
+/**
+ * What is wrong with exporter arguments by the Transport contract, or null. The bounds are the
+ * ones every TLS version can honour alike: a label TLS 1.3's HkdfLabel can carry ("tls13 " +
+ * label in label<7..255>, RFC 8446 section 7.1) and in ASCII, so no backend has to choose an
+ * encoding; a length and a context that fit RFC 5705's uint16 fields. A backend refuses what its
+ * protocol version cannot do beyond that (TLS 1.3: 255 hash lengths of output).
+ */
+export function exporterArgumentProblem(length: number, label: string, context: Uint8Array | undefined): string | null {
+  if (!Number.isSafeInteger(length) || length < 1 || length > 0xffff) return `exporter length must be an integer in 1..65535 (got ${String(length)})`;
+  if (typeof label !== 'string' || !/^[\x20-\x7e]{1,249}$/.test(label)) return 'exporter label must be 1..249 printable ASCII characters';
+  if (context !== undefined && (!(context instanceof Uint8Array) || context.length > 0xffff)) return 'exporter context must be a Uint8Array of at most 65535 bytes';
+  return null;
 }
 
 /** The HandshakeInfo of a cleartext stream: nothing negotiated. */
@@ -107,6 +131,8 @@ export class DuplexTransport implements Transport {
   readonly role: 'client' | 'server';
   readonly remoteAddress: string;
   readonly closed: Promise<void>;
+  /** Present only when the backend gave an exporter (`declare`: absent, not undefined, otherwise). */
+  declare readonly exportKeyingMaterial?: (length: number, label: string, context?: Uint8Array) => Promise<Uint8Array>;
 
   readonly #duplex: Duplex;
   readonly #handshake: Promise<HandshakeInfo>;
@@ -140,6 +166,8 @@ export class DuplexTransport implements Transport {
     this.#abort = options.abort ?? (() => duplex.destroy());
     this.#mapError = options.mapError ?? mapNodeError;
     this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
+    const exporter = options.exportKeyingMaterial;
+    if (exporter) this.exportKeyingMaterial = (length, label, context) => this.#export(exporter, length, label, context);
 
     const handshake = options.handshake ?? Promise.resolve(cleartextHandshakeInfo(options.backend));
     this.#handshake = handshake.then(
@@ -234,6 +262,21 @@ export class DuplexTransport implements Transport {
         : new TransportError('CLOSED', error ? `transport destroyed: ${error.message}` : 'transport destroyed', { cause: error }));
     }
     this.#abort();
+  }
+
+  async #export(exporter: KeyingMaterialExporter, length: number, label: string, context: Uint8Array | undefined): Promise<Uint8Array> {
+    const problem = exporterArgumentProblem(length, label, context);
+    if (problem) throw new TransportError('INVALID_ARGUMENT', problem);
+    const open = (): boolean => this.#failure === null && !this.#localClosed && !this.#duplex.destroyed;
+    if (!open()) throw new TransportError('CLOSED', 'cannot export keying material: the transport is closed', { cause: this.#failure ?? undefined });
+    if (!this.#handshakeDone) throw new TransportError('INVALID_ARGUMENT', 'cannot export keying material before the handshake has completed (await handshake() first)');
+    try {
+      return await exporter(length, label, context);
+    } catch (err) {
+      if (err instanceof TransportError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new TransportError(open() ? 'INVALID_ARGUMENT' : 'CLOSED', `keying material export failed: ${message}`, { cause: err });
+    }
   }
 
   #onData(chunk: Uint8Array): void {

@@ -171,6 +171,24 @@ export interface Transport {
   close(): Promise<void>;
   destroy(error?: Error): void;
   readonly closed: Promise<void>;
+  /**
+   * Keying material exporter: `length` bytes that both ends of this TLS session derive alike
+   * from its secrets, bound to `label` and `context` (TLS 1.3: RFC 8446 section 7.5, TLS 1.2:
+   * RFC 5705). For channel binding, or keys for another protocol over the same session.
+   *
+   * Optional: only backends that carry TLS have it. Cleartext backends (`tcp`, `loopback`) omit
+   * it, so test for the method before calling it.
+   *
+   * - `label`: 1..249 printable ASCII characters; use a registered exporter label or one that
+   *   starts with "EXPERIMENTAL". `length`: 1..65535, and with TLS 1.3 at most 255 times the
+   *   output size of the cipher suite's hash (8160 bytes with SHA-256, 12240 with SHA-384).
+   *   `context`: at most 65535 bytes.
+   * - With TLS 1.3, no `context` and an empty one give the same bytes; with TLS 1.2 they differ.
+   * - Rejects with INVALID_ARGUMENT for arguments outside those bounds and when the handshake
+   *   has not completed yet (await `handshake()` first), and with CLOSED once the transport was
+   *   closed, destroyed or failed.
+   */
+  exportKeyingMaterial?(length: number, label: string, context?: Uint8Array): Promise<Uint8Array>;
 }
 
 /** A backend is a plain object: a name, a way to connect and a way to listen. */

@@ -56,6 +56,8 @@ export interface OpenedRecord {
   readonly contentType: number;
   /** The content, padding removed. */
   readonly plaintext: Uint8Array;
+  /** Length of the whole TLSInnerPlaintext (content, type octet, padding): what RFC 8449 limits. */
+  readonly innerLength: number;
 }
 
 /** Per-record nonce: the 64-bit sequence number, left-padded to iv_length, XORed with the IV (5.3). */
@@ -287,5 +289,5 @@ function innerPlaintext(inner: Uint8Array): OpenedRecord {
   let i = inner.length - 1;
   while (i >= 0 && inner[i] === 0) i--;
   if (i < 0) throw new RecordProtectionError('unexpected_message', 'TLSInnerPlaintext has no non-zero content type');
-  return { contentType: inner[i] as number, plaintext: inner.subarray(0, i) };
+  return { contentType: inner[i] as number, plaintext: inner.subarray(0, i), innerLength: inner.length };
 }

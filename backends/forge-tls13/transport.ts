@@ -29,6 +29,7 @@ import {
 import { getProvider, type ProviderName } from './crypto/index.js';
 import type { CryptoProvider, NamedGroupName } from './crypto/provider.js';
 import { isCertificateAlert, TlsClient, TlsServer, type CertifiedKeyHandle, type TicketStore } from './engine/index.js';
+import { configuredRecordSizeLimit } from './engine/common.js';
 import type { TlsEngine } from './engine/engine.js';
 import type { EngineHandshakeInfo } from './engine/events.js';
 import type { CipherSuiteName } from './key-schedule.js';
@@ -69,6 +70,15 @@ export interface ForgeTlsOptions {
   forceHelloRetry?: boolean;
   /** KeyUpdate after this many records per key (default: half the AEAD limit). */
   keyUpdateAfterRecords?: number;
+  /**
+   * The record_size_limit we advertise (RFC 8449), both roles: the largest protected record we
+   * accept from the peer, counted as TLS 1.3 counts it (content + 1 content type octet + padding),
+   * an integer in 64..16385. The peer must keep its records within it (a larger one fails the
+   * connection with record_overflow); a peer without the extension is not bound by it. Default
+   * 16385 (2^14 + 1), the protocol maximum: no restriction, but still advertised, so the peer can
+   * state its own limit, which we then honour when we fragment (always, whatever this option says).
+   */
+  recordSizeLimit?: number;
 }
 
 export interface SniIdentity {
@@ -114,6 +124,11 @@ function checkCommon(options: (ConnectOptions | ListenOptions) & ForgeTlsOptions
   const alpnProblem = validateAlpnList(options.alpn);
   if (alpnProblem) throw new TransportError('INVALID_ARGUMENT', alpnProblem);
   if (options.maxVersion === 'TLSv1.2') throw new TransportError('INVALID_ARGUMENT', 'forge-tls13 speaks TLS 1.3 only');
+  try {
+    configuredRecordSizeLimit(options.recordSizeLimit); // the engine's check, reported now rather than as a failed handshake
+  } catch (e) {
+    throw new TransportError('INVALID_ARGUMENT', (e as Error).message, { cause: e });
+  }
   const choice = options.crypto ?? DEFAULT_CRYPTO;
   if (typeof choice === 'object' && choice !== null && typeof choice.aead === 'function') return choice;
   if (choice !== 'forge' && choice !== 'webcrypto') {
@@ -416,8 +431,21 @@ function wrap(socket: net.Socket, engine: TlsClient | TlsServer, role: 'client' 
     ...(options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: options.closeTimeoutMs }),
     mapError: mapForgeError,
     abort: () => tls.abort(),
+    exportKeyingMaterial: (length, label, context) => exportFrom(engine, length, label, context),
   });
   return transport;
+}
+
+/** The engine's exporter with its errors in the contract's terms. */
+async function exportFrom(engine: TlsEngine<{ readonly kind: string }>, length: number, label: string, context: Uint8Array | undefined): Promise<Uint8Array> {
+  try {
+    return await engine.exportKeyingMaterial(length, label, context);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (e instanceof RangeError) throw new TransportError('INVALID_ARGUMENT', message, { cause: e });
+    if (engine.error) throw new TransportError('CLOSED', message, { cause: e });
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,6 +472,7 @@ export async function connect(options: ForgeConnectOptions): Promise<Transport> 
     ...(options.ticketStore ? { ticketStore: options.ticketStore } : {}),
     ...(certificates ? { certificates } : {}),
     ...(options.keyUpdateAfterRecords === undefined ? {} : { keyUpdateAfterRecords: options.keyUpdateAfterRecords }),
+    ...(options.recordSizeLimit === undefined ? {} : { recordSizeLimit: options.recordSizeLimit }),
   });
   const socket = await connectTcp(options);
   const transport = wrap(socket, engine, 'client', options);
@@ -506,6 +535,7 @@ export async function listen(options: ForgeListenOptions): Promise<Listener> {
       ...(options.ticketCount === undefined ? {} : { ticketCount: options.ticketCount }),
       ...(options.forceHelloRetry ? { forceHelloRetry: true } : {}),
       ...(options.keyUpdateAfterRecords === undefined ? {} : { keyUpdateAfterRecords: options.keyUpdateAfterRecords }),
+      ...(options.recordSizeLimit === undefined ? {} : { recordSizeLimit: options.recordSizeLimit }),
     });
     const transport = wrap(socket, engine, 'server', options);
     pending.add(transport);

@@ -110,6 +110,7 @@ function wrap(socket: tls.TLSSocket, raw: net.Socket, role: 'client' | 'server',
     highWaterMark: options.highWaterMark,
     idleTimeoutMs: options.idleTimeoutMs,
     closeTimeoutMs: options.closeTimeoutMs,
+    exportKeyingMaterial: (length, label, context) => exportKeyingMaterial(socket, length, label, context),
     // Reset the raw TCP socket only: destroying the TLS socket as well would close the same
     // handle twice (a native crash in Node 20). The reset waits one macrotask because a reset
     // issued in the tick the handshake completes can reach the peer as a clean end instead.
@@ -120,6 +121,23 @@ function wrap(socket: tls.TLSSocket, raw: net.Socket, role: 'client' | 'server',
       });
     },
   });
+}
+
+/**
+ * OpenSSL's exporter (RFC 8446 section 7.5 with TLS 1.3, RFC 5705 with TLS 1.2). OpenSSL fails
+ * with a bare "internal error" past what TLS 1.3's HKDF-Expand can give (255 hash lengths, RFC
+ * 5869 section 2.3), so that bound is checked here, with the suite's hash (SHA-384 or SHA-256).
+ */
+function exportKeyingMaterial(socket: tls.TLSSocket, length: number, label: string, context: Uint8Array | undefined): Uint8Array {
+  if (socket.getProtocol() === 'TLSv1.3') {
+    const max = 255 * (socket.getCipher().standardName.endsWith('SHA384') ? 48 : 32);
+    if (length > max) throw new TransportError('INVALID_ARGUMENT', `exported keying material must be 1..${max} bytes with ${socket.getCipher().standardName} (got ${length})`);
+  }
+  // Node documents the context as optional (its types do not): without one OpenSSL is told "no
+  // context", which TLS 1.2 distinguishes from an empty one.
+  const exporter = socket.exportKeyingMaterial.bind(socket) as (length: number, label: string, context?: Buffer) => Buffer;
+  const bytes = exporter(length, label, context && Buffer.from(context.buffer, context.byteOffset, context.byteLength));
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function checkTicketStore(store: unknown): void {

@@ -10,7 +10,8 @@
  * Reproduced exactly:
  * - the resumed ClientHello record, PSK binder included (the engine computes the binder over the
  *   truncated ClientHello). clientHelloHook adds what the trace's client sent and ours does not:
- *   renegotiation_info, ffdhe groups, the early_data indication, record_size_limit and padding;
+ *   renegotiation_info, ffdhe groups, the early_data indication and padding (record_size_limit
+ *   2^14 + 1 is the engine's own, and so is the server's answer to it);
  *   it also sets obfuscated_ticket_age to the trace's value (ticket_age_add + 6 ms of age), a
  *   clock reading the engine cannot reproduce. The binder covers all of it;
  * - server side, given the trace's ClientHello: the binder verifies (decodeTicket maps the trace's
@@ -96,8 +97,6 @@ async function section3Ticket(p: CryptoProvider): Promise<SessionTicket> {
             return [{ ...e, groups: FFDHE_AND_MORE }, { type: 'raw', code: 0x23, data: new Uint8Array(0) }];
           case 'signature_algorithms':
             return [{ ...e, schemes: TRACE_SCHEMES }];
-          case 'psk_key_exchange_modes':
-            return [e, { type: 'record_size_limit', limit: 0x4001 }];
           default:
             return [e];
         }
@@ -145,8 +144,8 @@ async function resumingClient(p: CryptoProvider, ticket: SessionTicket): Promise
             return [e, { type: 'early_data' }]; // the trace's client offers 0-RTT
           case 'signature_algorithms':
             return [{ ...e, schemes: TRACE_SCHEMES }];
-          case 'psk_key_exchange_modes':
-            return [e, { type: 'record_size_limit', limit: 0x4001 }, { type: 'raw', code: 0x15, data: new Uint8Array(0x57) }];
+          case 'record_size_limit':
+            return [e, { type: 'raw', code: 0x15, data: new Uint8Array(0x57) }];
           case 'pre_shared_key':
             return [{ ...e, identities: e.identities.map((id) => ({ ...id, obfuscatedTicketAge: OBFUSCATED_TICKET_AGE })) }];
           default:
@@ -166,7 +165,6 @@ async function resumingServer(p: CryptoProvider, ticketIdentity: Uint8Array): Pr
     certificates: [], // a full handshake would fail: resumption is the only way through
     extraEncryptedExtensions: [
       { type: 'supported_groups', groups: FFDHE_AND_MORE },
-      { type: 'record_size_limit', limit: 0x4001 },
     ],
     ticketCount: 0,
     decodeTicket: (identity) =>

@@ -2,7 +2,8 @@
  * RFC 8448 section 3 ("Simple 1-RTT Handshake") reproduced through the ENGINE, with the trace's
  * randoms and x25519 keys injected through the configuration:
  * - the client's ClientHello record equals the trace byte for byte (the trace's extra extensions
- *   are added through clientHelloHook; everything else is the engine's own encoding);
+ *   are added through clientHelloHook; everything else, record_size_limit 2^14 + 1 included, is
+ *   the engine's own encoding; so is the server's answer to it in EncryptedExtensions);
  * - the server's ServerHello record and its encrypted flight record equal the trace;
  * - the client's Finished record equals the trace.
  * CertificateVerify is RSA-PSS, which is randomised: the server's provider is wrapped so that
@@ -65,8 +66,6 @@ for (const name of ['webcrypto', 'forge'] as const) {
                 return [{ ...e, groups: FFDHE_AND_MORE }, { type: 'raw' as const, code: 0x23, data: new Uint8Array(0) }];
               case 'signature_algorithms':
                 return [{ ...e, schemes: TRACE_SCHEMES }];
-              case 'psk_key_exchange_modes':
-                return [e, { type: 'record_size_limit' as const, limit: 0x4001 }];
               default:
                 return [e];
             }
@@ -80,7 +79,6 @@ for (const name of ['webcrypto', 'forge'] as const) {
         certificates: [{ chain: [cert], key: await p.importPrivateKey(h(RSA_PRIVATE_KEY_PKCS8_HEX)) }],
         extraEncryptedExtensions: [
           { type: 'supported_groups', groups: FFDHE_AND_MORE },
-          { type: 'record_size_limit', limit: 0x4001 },
         ],
         ticketCount: 0,
       });

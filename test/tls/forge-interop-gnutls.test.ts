@@ -20,7 +20,7 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { MemoryTicketStore, backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
 import { KEY_TYPES, type KeyType } from '../../src/certs.js';
 import { isTransportError, type HandshakeInfo, type Transport, type TransportError } from '../../src/transport.js';
-import { Proc, TempDir, freePort, interopFiles, killAll, which } from './forge-interop-helpers.js';
+import { Proc, TempDir, interopFiles, killAll, needs, startGnutlsServ, which, type GnutlsServ } from './forge-interop-helpers.js';
 
 /** Our suite name and GnuTLS's cipher name in priority strings and descriptions. */
 const SUITES = [
@@ -117,26 +117,11 @@ async function echo(tr: Transport, text: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // gnutls-serv and our client
 
-interface Serv {
-  port: number;
-  proc: Proc;
-}
+type Serv = GnutlsServ;
 
-/**
- * Starts `gnutls-serv --echo` with a certificate and extra arguments. The port is picked free
- * beforehand; if gnutls-serv still cannot bind it on IPv4 (it then goes on with IPv6 only) it is
- * killed and started again on another port.
- */
-async function startServ(t: TestContext, args: readonly string[], keyType: KeyType = 'ecdsa-p256'): Promise<Serv> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const proc = new Proc('gnutls-serv', ['--echo', '-p', String(port), '--x509certfile', f(keyType).cert, '--x509keyfile', f(keyType).key, ...args]);
-    t.after(() => proc.kill());
-    const m = await proc.waitFor(/listening on IPv4 [^\n]*port \d+\.\.\.\s*(done|[^\n]*failed)/, 5000, 'stderr');
-    if (m[1] === 'done') return { port, proc };
-    await proc.kill();
-    if (attempt >= 3) throw new Error(`gnutls-serv could not listen:\n${proc.output}`);
-  }
+/** `gnutls-serv --echo` with the certificate of `keyType` and extra arguments. */
+function startServ(t: TestContext, args: readonly string[], keyType: KeyType = 'ecdsa-p256'): Promise<Serv> {
+  return startGnutlsServ(t, f(keyType), args);
 }
 
 /** Connects our client and completes the handshake; the transport is destroyed after the test. */
@@ -174,12 +159,6 @@ function descriptionIn(block: string): string {
   const m = block.match(/- Description: ([^\n]*)\n/);
   assert.ok(m, `no Description in:\n${block}`);
   return m[1]!;
-}
-
-function needs(t: TestContext, ok: boolean, tool: string): boolean {
-  if (ok) return true;
-  t.skip(`skipped: ${tool} not installed`);
-  return false;
 }
 
 const TEST = { timeout: 20_000 };
@@ -335,6 +314,18 @@ describe('gnutls-serv ← forge-tls13 client', () => {
     await tr.close();
   });
 
+  it("exporter: gnutls-serv's 'tls-exporter' channel binding is our TLS-Exporter(\"EXPORTER-Channel-Binding\", no context, 32)", TEST, async (t) => {
+    if (!needs(t, HAVE_SERV, 'gnutls-serv')) return;
+    // RFC 9266 defines the binding as exactly that export (RFC 8446 section 7.5).
+    const serv = await startServ(t, ['--priority', priority({ cipher: 'AES-256-GCM' })]);
+    const { tr } = await connect(t, serv.port, { cipherSuites: ['TLS_AES_256_GCM_SHA384'] });
+    await echo(tr, 'exporter\n');
+    const binding = (await servSession(serv)).match(/'tls-exporter': ([0-9a-f]{64})/);
+    assert.ok(binding, 'gnutls-serv printed its tls-exporter binding');
+    assert.equal(Buffer.from(await tr.exportKeyingMaterial!(32, 'EXPORTER-Channel-Binding')).toString('hex'), binding[1]);
+    await tr.close();
+  });
+
   it('bulk: 256 KiB each way over many records', TEST, async (t) => {
     if (!needs(t, HAVE_SERV, 'gnutls-serv')) return;
     const serv = await startServ(t, ['--priority', priority()]);
@@ -389,11 +380,14 @@ interface EchoServer {
   port: number;
   errors: TransportError[];
   infos: HandshakeInfo[];
+  /** Every connection that completed its handshake, in order. */
+  transports: Transport[];
 }
 
 async function echoServer(t: TestContext, options: Partial<ForgeListenOptions> = {}): Promise<EchoServer> {
   const errors: TransportError[] = [];
   const infos: HandshakeInfo[] = [];
+  const transports: Transport[] = [];
   const listener = await backend.listen({
     cert: f().leaf.certPem,
     key: f().leaf.keyPem,
@@ -413,6 +407,7 @@ async function echoServer(t: TestContext, options: Partial<ForgeListenOptions> =
       void (async () => {
         try {
           infos.push(await tr.handshake());
+          transports.push(tr);
           for (;;) {
             const chunk = await tr.read();
             if (chunk === null) break;
@@ -427,7 +422,7 @@ async function echoServer(t: TestContext, options: Partial<ForgeListenOptions> =
       })();
     }
   })();
-  return { port: listener.address.port, errors, infos };
+  return { port: listener.address.port, errors, infos, transports };
 }
 
 /** gnutls-cli to our server at 127.0.0.1 with SNI and name check "localhost"; killed after the test. */
@@ -598,6 +593,16 @@ describe('gnutls-cli → forge-tls13 server', () => {
     for (let i = 1; i <= 6; i++) await cliEcho(p, `line ${i}`);
     assert.equal(await occurrences(p, /received TLS 1\.3 key update \(0\)/, 2), 2);
     assert.equal(count(p.stderr, /sending key update/), 0);
+  });
+
+  it('exporter: gnutls-cli --keymatexport gives the bytes our server exports (no context)', TEST, async (t) => {
+    if (!needs(t, HAVE_CLI, 'gnutls-cli')) return;
+    const srv = await echoServer(t);
+    const p = gnutlsCli(t, srv.port, ['--x509cafile', f().ca, '--priority', priority(), '--keymatexport', 'EXPERIMENTAL-tlsport', '--keymatexportsize', '48']);
+    const theirs = (await p.waitFor(/- Key material: ([0-9a-f]+)\n/, 5000, 'stdout'))[1];
+    await cliEcho(p, 'exporter');
+    const ours = await srv.transports[0]!.exportKeyingMaterial!(48, 'EXPERIMENTAL-tlsport');
+    assert.equal(Buffer.from(ours).toString('hex'), theirs);
   });
 
   it('client certificate requested and verified (requestCert)', TEST, async (t) => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before } from 'node:test';
+import { before, type TestContext } from 'node:test';
 import { KEY_TYPES, createTestPki, type CertifiedKey, type KeyType, type TestPki } from '../../src/certs.js';
 
 export function which(cmd: string): boolean {
@@ -137,4 +137,33 @@ export function interopFiles(dir: TempDir): { f: (k?: KeyType) => PkiFiles; clie
     client: () => client!,
     otherCa: () => files.get('rsa-2048')!.ca,
   };
+}
+
+/** Whether the peer program is there; when not, the test is skipped saying so. */
+export function needs(t: TestContext, ok: boolean, tool: string): boolean {
+  if (ok) return true;
+  t.skip(`skipped: ${tool} not installed`);
+  return false;
+}
+
+export interface GnutlsServ {
+  port: number;
+  proc: Proc;
+}
+
+/**
+ * Starts `gnutls-serv --echo` with a certificate (PEM files) and extra arguments; killed after
+ * the test. The port is picked free beforehand; if gnutls-serv still cannot bind it on IPv4 (it
+ * then goes on with IPv6 only) it is killed and started again on another port.
+ */
+export async function startGnutlsServ(t: TestContext, files: { cert: string; key: string }, args: readonly string[]): Promise<GnutlsServ> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const proc = new Proc('gnutls-serv', ['--echo', '-p', String(port), '--x509certfile', files.cert, '--x509keyfile', files.key, ...args]);
+    t.after(() => proc.kill());
+    const m = await proc.waitFor(/listening on IPv4 [^\n]*port \d+\.\.\.\s*(done|[^\n]*failed)/, 5000, 'stderr');
+    if (m[1] === 'done') return { port, proc };
+    await proc.kill();
+    if (attempt >= 3) throw new Error(`gnutls-serv could not listen:\n${proc.output}`);
+  }
 }

@@ -38,7 +38,9 @@ import {
   GROUP_IDS,
   bytesEqual,
   certificateVerifyContent,
+  chooseCertificate,
   configuredGroups,
+  configuredRecordSizeLimit,
   configuredSuites,
   decodeExpected,
   groupName,
@@ -47,6 +49,7 @@ import {
   newKeyShare,
   schemeId,
   schemeName,
+  schemeNames,
   sharedSecret,
   utf8,
   verifyPeerChain,
@@ -59,10 +62,14 @@ import { concatBytes } from '../../../src/bytes.js';
 interface Offered {
   readonly suites: readonly CipherSuite[];
   readonly schemes: readonly SignatureSchemeName[];
+  /** Schemes accepted in the server's chain: signature_algorithms_cert, else `schemes` (4.2.3). */
+  readonly certSchemes: readonly SignatureSchemeName[];
   readonly alpn: readonly string[];
   readonly serverName: string | null;
   readonly sessionId: Uint8Array;
   readonly groups: readonly NamedGroupName[];
+  /** The record_size_limit we advertised (RFC 8449), null when the ClientHello carried none. */
+  readonly recordSizeLimit: number | null;
   /** Extension code points the ClientHello carried (a server may answer only those, 4.2). */
   readonly extensionCodes: ReadonlySet<number>;
 }
@@ -188,12 +195,16 @@ export class TlsClient extends TlsEngine<ClientState> {
   #offered(ch: ClientHello, sessionId: Uint8Array, serverName: string | null): Offered {
     const suites = ch.cipherSuites.map((id) => cipherSuiteById(id)).filter((s): s is CipherSuite => s !== undefined);
     const sa = findExtension(ch.extensions, 'signature_algorithms');
-    const schemes = (sa?.schemes ?? []).map(schemeName).filter((s): s is SignatureSchemeName => s !== undefined);
+    const sac = findExtension(ch.extensions, 'signature_algorithms_cert');
+    const schemes = schemeNames(sa?.schemes ?? []);
+    const certSchemes = sac ? schemeNames(sac.schemes) : schemes;
     const alpnExt = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
     const sg = findExtension(ch.extensions, 'supported_groups');
     const groups = (sg?.groups ?? []).map(groupName).filter((g): g is NamedGroupName => g !== undefined);
     const extensionCodes = new Set(ch.extensions.map(extensionCode));
-    return { suites, schemes, alpn: (alpnExt?.protocols ?? []).map(utf8.decode), serverName, sessionId, groups, extensionCodes };
+    const recordSizeLimit = findExtension(ch.extensions, 'record_size_limit')?.limit ?? null;
+    const alpn = (alpnExt?.protocols ?? []).map(utf8.decode);
+    return { suites, schemes, certSchemes, alpn, serverName, sessionId, groups, recordSizeLimit, extensionCodes };
   }
 
   async #clientHello(o: {
@@ -213,11 +224,16 @@ export class TlsClient extends TlsEngine<ClientState> {
     exts.push({ type: 'key_share', clientShares: o.shares.map((s) => ({ group: GROUP_IDS[s.group], keyExchange: s.publicKey })) });
     exts.push({ type: 'supported_versions', versions: [ProtocolVersion.TLS13] });
     exts.push({ type: 'signature_algorithms', schemes: (cfg.signatureSchemes ?? DEFAULT_VERIFY_SCHEMES).map(schemeId) });
+    if (cfg.certificateSignatureSchemes) {
+      exts.push({ type: 'signature_algorithms_cert', schemes: cfg.certificateSignatureSchemes.map(schemeId) });
+    }
     if (cfg.alpn && cfg.alpn.length > 0) {
       exts.push({ type: 'application_layer_protocol_negotiation', protocols: cfg.alpn.map(utf8.encode) });
     }
     if (o.cookie) exts.push({ type: 'cookie', cookie: o.cookie });
     exts.push({ type: 'psk_key_exchange_modes', modes: [PskKeyExchangeMode.psk_dhe_ke] });
+    // RFC 8449 section 4: endpoints SHOULD advertise it even without a need to limit records.
+    exts.push({ type: 'record_size_limit', limit: configuredRecordSizeLimit(cfg.recordSizeLimit) });
     let ticketSuite: CipherSuite | null = null;
     if (o.ticket) {
       ticketSuite = cipherSuiteByName(o.ticket.cipherSuite as never);
@@ -368,6 +384,7 @@ export class TlsClient extends TlsEngine<ClientState> {
   async #encryptedExtensions(s: ExpectEncryptedExtensions, raw: RawHandshake): Promise<ClientState> {
     const ee = decodeExpected('client', raw, [HandshakeType.encrypted_extensions]);
     let alpn: string | null = null;
+    let peerRecordSizeLimit: number | null = null;
     for (const e of ee.extensions) {
       switch (e.type) {
         case 'server_name':
@@ -380,11 +397,20 @@ export class TlsClient extends TlsEngine<ClientState> {
         }
         case 'supported_groups':
           break; // the server's preferences, informational (4.2.7)
+        case 'record_size_limit':
+          if (s.n.offered.recordSizeLimit === null) throw TlsError.unsupportedExtension('record_size_limit answered but not sent');
+          peerRecordSizeLimit = e.limit;
+          break;
         default:
           // Something a ClientHello hook added: solicited, and not ours to interpret.
           if (s.n.offered.extensionCodes.has(extensionCode(e))) break;
           throw TlsError.unsupportedExtension(`EncryptedExtensions with unsolicited ${e.type === 'raw' ? `extension ${e.code}` : e.type}`);
       }
+    }
+    // RFC 8449: negotiated, it holds for the records after this one (our Finished flight onward; the
+    // server's records already respected ours if it implements the extension).
+    if (peerRecordSizeLimit !== null && s.n.offered.recordSizeLimit !== null) {
+      this.rl.applyRecordSizeLimits(peerRecordSizeLimit, s.n.offered.recordSizeLimit);
     }
     s.n.transcript.add(raw.raw);
     if (s.n.resumed) {
@@ -413,7 +439,7 @@ export class TlsClient extends TlsEngine<ClientState> {
     const msg = decodeExpected('client', raw, [HandshakeType.certificate]);
     const chain = msg.certificateList.map((e) => e.data);
     const hostname = this.#config.verifyName ?? this.#config.serverName ?? undefined;
-    await verifyPeerChain(this.#config, chain, 'serverAuth', hostname ?? undefined);
+    await verifyPeerChain(this.#config, chain, 'serverAuth', hostname ?? undefined, s.n.offered.certSchemes);
     s.n.transcript.add(raw.raw);
     return { kind: 'ExpectCertificateVerify', n: s.n, alpn: s.alpn, certRequest, chain };
   }
@@ -496,20 +522,18 @@ export class TlsClient extends TlsEngine<ClientState> {
         peerCertificates: s.chain,
         resumed: n.resumed !== null,
         helloRetry: n.helloRetry,
+        peerRecordSizeLimit: this.rl.peerRecordSizeLimit,
       },
       traffic,
+      exporter,
     );
     return { kind: 'ExpectTraffic', traffic };
   }
 
   #chooseClientCertificate(cr: CertificateRequest): { cert: CertifiedKeyHandle; scheme: SignatureSchemeName } | null {
     const sa = findExtension(cr.extensions, 'signature_algorithms');
-    const wanted = new Set(sa?.schemes ?? []);
-    for (const cert of this.#config.certificates ?? []) {
-      const scheme = cert.key.schemes.find((sc) => wanted.has(schemeId(sc)));
-      if (scheme) return { cert, scheme };
-    }
-    return null;
+    const chainSchemes = findExtension(cr.extensions, 'signature_algorithms_cert') ?? sa;
+    return chooseCertificate(this.#config.certificates ?? [], sa?.schemes ?? [], chainSchemes?.schemes ?? []);
   }
 
   protected override async onNewSessionTicket(msg: NewSessionTicket): Promise<void> {

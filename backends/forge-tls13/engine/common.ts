@@ -5,12 +5,12 @@
 import type { CryptoProvider, KeyShare, NamedGroupName, SignatureSchemeName } from '../crypto/provider.js';
 import { SCHEMES } from '../crypto/keys.js';
 import { CIPHER_SUITES, type CipherSuite, type CipherSuiteName } from '../key-schedule.js';
-import { HandshakeType, NamedGroup, SignatureScheme } from '../wire/constants.js';
+import { HandshakeType, MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT, NamedGroup, SignatureScheme } from '../wire/constants.js';
 import { TlsError } from '../wire/errors.js';
 import type { RawHandshake } from '../wire/handshake-reassembly.js';
 import { decodeHandshake, type HandshakeMessage, type Role } from '../wire/messages.js';
-import { defaultTrustAnchors, verifyCertificateChain } from '../x509/index.js';
-import type { CommonEngineConfig } from './config.js';
+import { chainSignedWith, defaultTrustAnchors, verifyCertificateChain } from '../x509/index.js';
+import type { CertifiedKeyHandle, CommonEngineConfig } from './config.js';
 
 export const DEFAULT_GROUPS: readonly NamedGroupName[] = ['x25519', 'secp256r1', 'secp384r1'];
 
@@ -69,6 +69,15 @@ export function configuredSuites(names: readonly CipherSuiteName[] | undefined):
   return out;
 }
 
+/** The record_size_limit we advertise (RFC 8449 section 4 bounds: 64..2^14 + 1 in TLS 1.3). */
+export function configuredRecordSizeLimit(limit: number | undefined): number {
+  const value = limit ?? MAX_RECORD_SIZE_LIMIT;
+  if (!Number.isInteger(value) || value < MIN_RECORD_SIZE_LIMIT || value > MAX_RECORD_SIZE_LIMIT) {
+    throw TlsError.internalError(`recordSizeLimit must be an integer in ${MIN_RECORD_SIZE_LIMIT}..${MAX_RECORD_SIZE_LIMIT} (got ${value})`);
+  }
+  return value;
+}
+
 export function configuredGroups(names: readonly NamedGroupName[] | undefined): NamedGroupName[] {
   const out = [...(names ?? DEFAULT_GROUPS)];
   for (const g of out) if (!(g in GROUP_IDS)) throw TlsError.internalError(`unknown group ${g}`);
@@ -99,12 +108,17 @@ export function decodeExpected<K extends HandshakeType>(
   return decodeHandshake(raw.type, raw.body, hashLength === undefined ? { role, expected } : { role, expected, hashLength });
 }
 
-/** Peer-chain check per configuration; throws CertificateError (mapped to an alert by alerts.ts). */
+/**
+ * Peer-chain check per configuration; throws CertificateError (mapped to an alert by alerts.ts).
+ * `schemes`: what we advertised for certificate signatures (signature_algorithms_cert, else
+ * signature_algorithms, RFC 8446 section 4.2.3); a chain signed otherwise is refused.
+ */
 export async function verifyPeerChain(
   config: CommonEngineConfig,
   chain: readonly Uint8Array[],
   purpose: 'serverAuth' | 'clientAuth',
   hostname: string | undefined,
+  schemes: readonly SignatureSchemeName[],
 ): Promise<void> {
   if (config.rejectUnauthorized === false) return;
   const trustAnchors = [...(config.trustAnchors ?? (await defaultTrustAnchors()))];
@@ -115,7 +129,38 @@ export async function verifyPeerChain(
     now: config.now?.() ?? new Date(),
     purpose,
     provider: config.provider,
+    signatureSchemes: schemes,
   });
+}
+
+/** The scheme names of code points we know (unknown ones cannot match anything of ours). */
+export function schemeNames(ids: readonly number[]): SignatureSchemeName[] {
+  return ids.map(schemeName).filter((s): s is SignatureSchemeName => s !== undefined);
+}
+
+/**
+ * Picks our certificate for the peer (RFC 8446 section 4.4.2.2 for a server, 4.4.2.3 for a
+ * client): the first candidate whose key can sign CertificateVerify with one of the peer's
+ * `handshakeSchemes` (never a PKCS#1 v1.5 scheme, section 4.2.3), preferring one whose chain is
+ * signed only with the peer's `chainSchemes` (its signature_algorithms_cert, else its
+ * signature_algorithms). When no chain is, the first usable one is sent anyway: section 4.4.2.2
+ * says to continue with a chain of our choice, and the peer decides. Null: no key fits.
+ */
+export function chooseCertificate(
+  candidates: readonly CertifiedKeyHandle[],
+  handshakeSchemes: readonly number[],
+  chainSchemes: readonly number[],
+): { cert: CertifiedKeyHandle; scheme: SignatureSchemeName } | null {
+  const wanted = new Set(handshakeSchemes);
+  const usable: { cert: CertifiedKeyHandle; scheme: SignatureSchemeName }[] = [];
+  for (const cert of candidates) {
+    const scheme = cert.key.schemes.find((sc) => isHandshakeScheme(sc) && wanted.has(schemeId(sc)));
+    if (scheme) usable.push({ cert, scheme });
+  }
+  // One usable certificate leaves nothing to choose: its chain is not even parsed.
+  if (usable.length <= 1) return usable[0] ?? null;
+  const accepted = new Set(schemeNames(chainSchemes));
+  return usable.find((u) => chainSignedWith(u.cert.chain, accepted)) ?? usable[0]!;
 }
 
 /** ECDH with a peer share; a key the group rejects is illegal_parameter (RFC 8446 section 4.2.8). */

@@ -34,6 +34,12 @@ export interface CommonEngineConfig {
    * `keyUpdateAfter` (half the AEAD limit of RFC 8446 section 5.5). Lower it for tests.
    */
   readonly keyUpdateAfterRecords?: number;
+  /**
+   * The record_size_limit we advertise (RFC 8449): the largest TLSInnerPlaintext (content, content
+   * type octet, padding) we accept in a protected record, 64..2^14 + 1. Default 2^14 + 1, the
+   * protocol maximum: no restriction, advertised anyway so that the peer may state its own.
+   */
+  readonly recordSizeLimit?: number;
   /** Largest handshake message accepted (certificate chains). Default 64 KiB. */
   readonly maxHandshakeMessageLength?: number;
   /** For deterministic tests: where random bytes (randoms, session ids, nonces) come from. */
@@ -56,8 +62,19 @@ export interface ClientEngineConfig extends CommonEngineConfig {
   readonly certificates?: readonly CertifiedKeyHandle[];
   /** Tickets for resumption; none kept when absent. */
   readonly ticketStore?: TicketStore;
-  /** Signature schemes offered. Default: every scheme the provider implements. */
+  /**
+   * signature_algorithms: the schemes offered for CertificateVerify and, unless
+   * `certificateSignatureSchemes` is given, for the signatures inside the server's chain (RFC
+   * 8446 section 4.2.3). Default: the handshake schemes and, for certificates only, PKCS#1 v1.5
+   * with SHA-256/384/512 (never accepted in CertificateVerify whatever this says).
+   */
   readonly signatureSchemes?: readonly SignatureSchemeName[];
+  /**
+   * Sent as signature_algorithms_cert: the schemes accepted for the signatures inside the
+   * server's chain; a chain signed otherwise is refused (unsupported_certificate). Default: not
+   * sent, and `signatureSchemes` applies to the chain as well.
+   */
+  readonly certificateSignatureSchemes?: readonly SignatureSchemeName[];
   /** For tests: extra bytes for the ClientHello random and session id instead of randomBytes. */
   readonly clientRandom?: Uint8Array;
   readonly legacySessionId?: Uint8Array;
@@ -79,6 +96,12 @@ export interface ServerEngineConfig extends CommonEngineConfig, AlpnOptions {
     | Promise<readonly CertifiedKeyHandle[] | CertifiedKeyHandle | undefined>;
   /** Ask for a client certificate (CertificateRequest). Default false. */
   readonly requestCert?: boolean;
+  /**
+   * With requestCert: signature_algorithms_cert of the CertificateRequest, the schemes accepted
+   * for the signatures inside the client's chain (a chain signed otherwise is refused with
+   * unsupported_certificate). Default: the handshake schemes and PKCS#1 v1.5 with SHA-256/384/512.
+   */
+  readonly certificateSignatureSchemes?: readonly SignatureSchemeName[];
   /** With requestCert: whether a client that sends none is refused (certificate_required). Default: rejectUnauthorized. */
   readonly requireClientCert?: boolean;
   /** Issue this many NewSessionTickets after the handshake (0: none). Default 2 (as OpenSSL). */

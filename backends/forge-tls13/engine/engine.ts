@@ -5,9 +5,9 @@
  * data and KeyUpdate. The role classes add the handshake state machines.
  */
 import type { CryptoProvider } from '../crypto/provider.js';
-import { nextTrafficSecret, type CipherSuite } from '../key-schedule.js';
+import { exportKeyingMaterial, nextTrafficSecret, type CipherSuite } from '../key-schedule.js';
 import { CLOSE_NOTIFY, alertFor, type Alert } from '../wire/alert.js';
-import { AlertDescription, ContentType, HandshakeType, KeyUpdateRequest, MAX_PLAINTEXT_LENGTH } from '../wire/constants.js';
+import { AlertDescription, ContentType, HandshakeType, KeyUpdateRequest } from '../wire/constants.js';
 import { TlsError } from '../wire/errors.js';
 import type { RawHandshake } from '../wire/handshake-reassembly.js';
 import { decodeHandshake, encodeHandshake, type NewSessionTicket, type Role } from '../wire/messages.js';
@@ -40,6 +40,8 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
   #chain: Promise<void> = Promise.resolve();
   #failed: TlsError | null = null;
   #traffic: TrafficSecrets | null = null;
+  /** exporter_master_secret (RFC 8446 section 7.1), kept for exportKeyingMaterial. */
+  #exporterSecret: Uint8Array | null = null;
   #info: EngineHandshakeInfo | null = null;
   #writeClosed = false;
   #peerClosed = false;
@@ -141,6 +143,29 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
     });
   }
 
+  /**
+   * TLS-Exporter(label, context, length) of RFC 8446 section 7.5: keying material both ends derive
+   * alike from exporter_master_secret. No context and an empty context give the same bytes (the
+   * context is hashed). Available once the handshake completed, until the connection fails; a
+   * KeyUpdate does not change it (the exporter secret is not a traffic secret).
+   *
+   * Rejects with a RangeError for a length outside 1..255 * Hash.length (HKDF-Expand, RFC 5869
+   * section 2.3) or a label outside 1..249 bytes (HkdfLabel's label<7..255> holds "tls13 " +
+   * label, RFC 8446 section 7.1; checked where the label is encoded), and with an Error before
+   * the handshake or after a failure.
+   */
+  async exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Promise<Uint8Array> {
+    if (this.#failed) throw new Error(`cannot export keying material: the connection failed (${this.#failed.alertName})`);
+    const secret = this.#exporterSecret;
+    const suite = this.#traffic?.suite;
+    if (!secret || !suite) throw new Error('cannot export keying material before the handshake has completed');
+    const max = 255 * suite.hashLength;
+    if (!Number.isSafeInteger(length) || length < 1 || length > max) {
+      throw new RangeError(`exported keying material must be 1..${max} bytes with ${suite.name} (got ${length})`);
+    }
+    return exportKeyingMaterial(this.provider, suite.hash, secret, label, context, length);
+  }
+
   /** Resolves once everything queued so far has been processed (and its records emitted). */
   idle(): Promise<void> {
     return this.#run(() => this.rl.flushed());
@@ -171,8 +196,9 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
   }
 
   /** Called by a role once its handshake is done; flushes data queued before. */
-  protected async handshakeComplete(info: EngineHandshakeInfo, traffic: TrafficSecrets): Promise<void> {
+  protected async handshakeComplete(info: EngineHandshakeInfo, traffic: TrafficSecrets, exporterSecret: Uint8Array): Promise<void> {
     this.#traffic = traffic;
+    this.#exporterSecret = exporterSecret;
     this.#info = info;
     this.emit({ type: 'handshake', info });
     for (const d of this.#pendingData.splice(0)) await (await this.#sendData(d)).emitted;
@@ -271,7 +297,7 @@ export abstract class TlsEngine<S extends { readonly kind: string }> {
     while (offset < data.length) {
       if (this.rl.writeSequence >= threshold) await this.#sendKeyUpdate(false);
       const records = Math.max(1, Math.min(16, threshold - this.rl.writeSequence));
-      const end = Math.min(data.length, offset + records * MAX_PLAINTEXT_LENGTH);
+      const end = Math.min(data.length, offset + records * this.rl.protectedFragmentLength);
       const sent = this.rl.send(ContentType.application_data, data.subarray(offset, end));
       sent.catch(() => {}); // observed through `emitted`
       parts.push(sent);

@@ -22,6 +22,11 @@ export interface EngineHandshakeInfo {
   readonly resumed: boolean;
   /** Whether a HelloRetryRequest was part of the handshake. */
   readonly helloRetry: boolean;
+  /**
+   * The peer's record_size_limit when both sides sent one (RFC 8449): our protected records stay
+   * within it. Null when not negotiated.
+   */
+  readonly peerRecordSizeLimit: number | null;
 }
 
 /** A session ticket as the client keeps it (RFC 8446 section 4.6.1). */

@@ -1,7 +1,8 @@
 /**
  * Record I/O for one connection (RFC 8446 section 5): framing of incoming bytes, protected or
  * plaintext records, handshake reassembly, change_cipher_spec tolerance, early-data skipping,
- * key switching, and the outgoing side (fragmentation at 2^14, sealing, CCS).
+ * key switching, record_size_limit (RFC 8449) both ways, and the outgoing side (fragmentation at
+ * 2^14 or the peer's record_size_limit, sealing, CCS).
  *
  * It decides what each incoming record *is*; what it *means* is the engine's business (it gets
  * typed callbacks). Every problem is thrown (TlsError or RecordProtectionError) for the engine's
@@ -22,7 +23,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite } from '../key-schedule.js';
 import { RecordOpener, RecordSealer, type OpenedRecord } from '../record-protection.js';
 import { decodeAlert, encodeAlert, type Alert } from '../wire/alert.js';
-import { ContentType, MAX_PLAINTEXT_LENGTH, ProtocolVersion } from '../wire/constants.js';
+import { ContentType, MAX_PLAINTEXT_LENGTH, MAX_RECORD_SIZE_LIMIT, ProtocolVersion } from '../wire/constants.js';
 import { TlsError } from '../wire/errors.js';
 import { HandshakeReassembler, type RawHandshake } from '../wire/handshake-reassembly.js';
 import {
@@ -71,6 +72,11 @@ export class RecordLayer {
   #outTail: Promise<void> = Promise.resolve();
   /** Set when a seal failed: nothing is emitted after it (the sequence would have a hole). */
   #outFailed: { error: unknown } | null = null;
+  /** Content bytes per protected record we send (the peer's record_size_limit less the type octet). */
+  #protectedFragment = MAX_PLAINTEXT_LENGTH;
+  /** The largest TLSInnerPlaintext we accept: the record_size_limit we advertised, once negotiated. */
+  #innerLimit = MAX_RECORD_SIZE_LIMIT;
+  #peerRecordSizeLimit: number | null = null;
 
   constructor(
     private readonly provider: CryptoProvider,
@@ -92,6 +98,30 @@ export class RecordLayer {
 
   get writeSequence(): number {
     return this.#sealer?.sequenceNumber ?? 0;
+  }
+
+  /** Content bytes that fit in one protected record we send. */
+  get protectedFragmentLength(): number {
+    return this.#protectedFragment;
+  }
+
+  /** The record_size_limit the peer advertised, when both sides did (null: not negotiated). */
+  get peerRecordSizeLimit(): number | null {
+    return this.#peerRecordSizeLimit;
+  }
+
+  /**
+   * Applies a negotiated record_size_limit (RFC 8449 section 4), from the next record on. `peer`
+   * is the peer's value: our protected records carry at most that much TLSInnerPlaintext, which
+   * without padding is `peer - 1` content bytes. A value above 2^14 + 1 is read as 2^14 + 1: we
+   * never send more than the protocol allows whatever the peer says, and a server must not refuse
+   * a higher value. `ours` is what we advertised: a protected record above it is record_overflow.
+   * Unprotected records are not subject to either.
+   */
+  applyRecordSizeLimits(peer: number, ours: number): void {
+    this.#peerRecordSizeLimit = peer;
+    this.#protectedFragment = Math.min(peer, MAX_RECORD_SIZE_LIMIT) - 1;
+    this.#innerLimit = Math.min(ours, MAX_RECORD_SIZE_LIMIT);
   }
 
   /** New read key. A handshake message must not straddle it (RFC 8446 section 5.1). */
@@ -220,6 +250,11 @@ export class RecordLayer {
   }
 
   async #opened(opened: OpenedRecord, sink: RecordSink): Promise<void> {
+    // RFC 8449 section 4: a record larger than the limit we advertised is a fatal record_overflow;
+    // the limit counts the whole TLSInnerPlaintext, type octet and padding included.
+    if (opened.innerLength > this.#innerLimit) {
+      throw TlsError.recordOverflow(`protected record of ${opened.innerLength} bytes exceeds our record_size_limit ${this.#innerLimit}`);
+    }
     checkPlaintextFragment(opened.contentType, opened.plaintext);
     switch (opened.contentType) {
       case ContentType.handshake:
@@ -256,16 +291,17 @@ export class RecordLayer {
   // Output
 
   /**
-   * Sends a content stream: fragmented at 2^14, sealed under the write key if there is one.
+   * Sends a content stream: sealed under the write key if there is one, in records of at most
+   * `protectedFragmentLength` content bytes (2^14 unprotected).
    * Sealing starts now; the promise resolves once the records were emitted (in call order, after
    * everything sent before) and rejects if sealing failed.
    */
   send(type: RecordContentType, bytes: Uint8Array, recordVersion: number = ProtocolVersion.TLS12): Promise<void> {
     let records: Uint8Array | Promise<(readonly [Uint8Array, Uint8Array])[]>;
     try {
-      const fragments = fragmentPlaintext(type, bytes, MAX_PLAINTEXT_LENGTH);
-      if (fragments.length === 0) return this.flushed();
       const sealer = this.#sealer;
+      const fragments = fragmentPlaintext(type, bytes, sealer ? this.#protectedFragment : MAX_PLAINTEXT_LENGTH);
+      if (fragments.length === 0) return this.flushed();
       if (sealer && this.pendingCcs) {
         // Middlebox compatibility (RFC 8446 D.4): one CCS before our first protected record.
         this.pendingCcs = false;

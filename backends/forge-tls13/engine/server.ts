@@ -35,7 +35,9 @@ import {
   GROUP_IDS,
   bytesEqual,
   certificateVerifyContent,
+  chooseCertificate,
   configuredGroups,
+  configuredRecordSizeLimit,
   configuredSuites,
   decodeExpected,
   groupName,
@@ -67,6 +69,7 @@ interface Negotiated {
   readonly master: MasterSecretStage;
   readonly clientHandshakeSecret: Uint8Array;
   readonly app: { readonly client: Uint8Array; readonly server: Uint8Array };
+  readonly exporterSecret: Uint8Array;
   readonly serverName: string | null;
   readonly alpn: string | null;
   readonly resumed: boolean;
@@ -74,6 +77,8 @@ interface Negotiated {
   /** The client allows psk_dhe_ke resumption, so tickets are worth sending. */
   readonly sendTickets: boolean;
   readonly requestedSchemes: readonly SignatureSchemeName[];
+  /** What our CertificateRequest allowed in the client's chain (signature_algorithms_cert). */
+  readonly requestedCertSchemes: readonly SignatureSchemeName[];
 }
 
 interface ExpectClientHello {
@@ -135,6 +140,7 @@ export class TlsServer extends TlsEngine<ServerState> {
     const ch = decodeExpected('server', raw, [HandshakeType.client_hello]);
     const cfg = this.#config;
     const retry = s.retry;
+    const ourRecordSizeLimit = configuredRecordSizeLimit(cfg.recordSizeLimit);
     if (!retry) this.clientRandom = ch.random;
     this.rl.skipEarlyData = 'no';
 
@@ -204,7 +210,9 @@ export class TlsServer extends TlsEngine<ServerState> {
     if (!psk) {
       const sa = findExtension(ch.extensions, 'signature_algorithms');
       if (!sa) throw TlsError.missingExtension('ClientHello without signature_algorithms'); // 9.2
-      cert = await this.#chooseCertificate(serverName, sa.schemes);
+      // 4.2.3: without signature_algorithms_cert, signature_algorithms covers the chain too.
+      const chainSchemes = findExtension(ch.extensions, 'signature_algorithms_cert') ?? sa;
+      cert = await this.#chooseCertificate(serverName, sa.schemes, chainSchemes.schemes);
     }
 
     // ALPN: the shared rule of src/alpn.ts.
@@ -213,6 +221,7 @@ export class TlsServer extends TlsEngine<ServerState> {
     const outcome = selectAlpn(offered, cfg, serverName);
     if (outcome.kind === 'mismatch') throw TlsError.noApplicationProtocol(`no protocol in common with [${offered.join(', ')}]`);
     const alpn = outcome.kind === 'selected' ? outcome.protocol : null;
+    const clientRecordSizeLimit = findExtension(ch.extensions, 'record_size_limit')?.limit ?? null;
 
     // ServerHello.
     const share: KeyShare = await newKeyShare(this.provider, group, cfg.keyShares);
@@ -257,17 +266,28 @@ export class TlsServer extends TlsEngine<ServerState> {
       flight.push(m);
     };
     const eeExts: EncryptedExtensionsExtension[] = [...(cfg.extraEncryptedExtensions ?? [])];
+    if (clientRecordSizeLimit !== null) {
+      // RFC 8449 section 4: our answer goes in EncryptedExtensions, and from that message on our
+      // records respect the client's limit (the flight below is the first to be protected).
+      eeExts.push({ type: 'record_size_limit', limit: ourRecordSizeLimit });
+      this.rl.applyRecordSizeLimits(clientRecordSizeLimit, ourRecordSizeLimit);
+    }
     if (serverName !== null) eeExts.push({ type: 'server_name' });
     if (alpn !== null) eeExts.push({ type: 'application_layer_protocol_negotiation', protocol: utf8.encode(alpn) });
     add(encodeHandshake({ type: HandshakeType.encrypted_extensions, extensions: eeExts }));
     const requestedSchemes = DEFAULT_VERIFY_SCHEMES.filter(isHandshakeScheme);
+    // Certificates may be signed with PKCS#1 v1.5, CertificateVerify may not (4.2.3): two lists.
+    const requestedCertSchemes = cfg.certificateSignatureSchemes ?? DEFAULT_VERIFY_SCHEMES;
     const requestCert = !psk && cfg.requestCert === true;
     if (requestCert) {
       add(
         encodeHandshake({
           type: HandshakeType.certificate_request,
           certificateRequestContext: new Uint8Array(0),
-          extensions: [{ type: 'signature_algorithms', schemes: requestedSchemes.map(schemeId) }],
+          extensions: [
+            { type: 'signature_algorithms', schemes: requestedSchemes.map(schemeId) },
+            { type: 'signature_algorithms_cert', schemes: requestedCertSchemes.map(schemeId) },
+          ],
         }),
       );
     }
@@ -308,12 +328,14 @@ export class TlsServer extends TlsEngine<ServerState> {
       master,
       clientHandshakeSecret: secrets.client,
       app,
+      exporterSecret: exporter,
       serverName,
       alpn: psk ? (alpn ?? null) : alpn,
       resumed: psk !== null,
       helloRetry: retry !== null,
       sendTickets: dheAllowed,
       requestedSchemes,
+      requestedCertSchemes,
     };
     return requestCert ? { kind: 'ExpectClientCertificate', n } : { kind: 'ExpectClientFinished', n, chain: [], peerScheme: null };
   }
@@ -368,7 +390,11 @@ export class TlsServer extends TlsEngine<ServerState> {
     return state;
   }
 
-  async #chooseCertificate(serverName: string | null, clientSchemes: readonly number[]): Promise<{ cert: CertifiedKeyHandle; scheme: SignatureSchemeName }> {
+  async #chooseCertificate(
+    serverName: string | null,
+    clientSchemes: readonly number[],
+    chainSchemes: readonly number[],
+  ): Promise<{ cert: CertifiedKeyHandle; scheme: SignatureSchemeName }> {
     const cfg = this.#config;
     let candidates: readonly CertifiedKeyHandle[] | undefined;
     if (cfg.sniCallback) {
@@ -377,12 +403,9 @@ export class TlsServer extends TlsEngine<ServerState> {
     }
     candidates ??= cfg.certificates ?? [];
     if (candidates.length === 0) throw TlsError.handshakeFailure(`no certificate for ${serverName ?? 'this connection'}`);
-    const wanted = new Set(clientSchemes);
-    for (const cert of candidates) {
-      const scheme = cert.key.schemes.find((sc) => isHandshakeScheme(sc) && wanted.has(schemeId(sc)));
-      if (scheme) return { cert, scheme };
-    }
-    throw TlsError.handshakeFailure('no signature scheme in common with the client');
+    const chosen = chooseCertificate(candidates, clientSchemes, chainSchemes);
+    if (!chosen) throw TlsError.handshakeFailure('no signature scheme in common with the client');
+    return chosen;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -398,7 +421,7 @@ export class TlsServer extends TlsEngine<ServerState> {
       if (required) throw TlsError.certificateRequired('client sent no certificate'); // 4.4.2.4
       return { kind: 'ExpectClientFinished', n: s.n, chain: [], peerScheme: null };
     }
-    await verifyPeerChain(this.#config, chain, 'clientAuth', undefined);
+    await verifyPeerChain(this.#config, chain, 'clientAuth', undefined, s.n.requestedCertSchemes);
     return { kind: 'ExpectClientCertificateVerify', n: s.n, chain };
   }
 
@@ -443,8 +466,10 @@ export class TlsServer extends TlsEngine<ServerState> {
         peerCertificates: s.chain,
         resumed: n.resumed,
         helloRetry: n.helloRetry,
+        peerRecordSizeLimit: this.rl.peerRecordSizeLimit,
       },
       traffic,
+      n.exporterSecret,
     );
     return { kind: 'ExpectTraffic', traffic };
   }

@@ -191,6 +191,12 @@ export const NameType = { host_name: 0 } as const;
 export const MAX_PLAINTEXT_LENGTH = 1 << 14;
 /** RFC 8446 section 5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
 export const MAX_CIPHERTEXT_LENGTH = (1 << 14) + 256;
+/**
+ * RFC 8449 section 4: record_size_limit counts the whole TLSInnerPlaintext in TLS 1.3 (content,
+ * the content type octet, padding), so its largest value is 2^14 + 1; below 64 is illegal_parameter.
+ */
+export const MAX_RECORD_SIZE_LIMIT = (1 << 14) + 1;
+export const MIN_RECORD_SIZE_LIMIT = 64;
 /** type(1) + legacy_record_version(2) + length(2). */
 export const RECORD_HEADER_LENGTH = 5;
 /** msg_type(1) + length(3). */

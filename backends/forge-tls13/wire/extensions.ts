@@ -18,7 +18,7 @@
  */
 
 import { match } from 'ts-pattern';
-import { ExtensionType, extensionTypeName } from './constants.js';
+import { ExtensionType, MIN_RECORD_SIZE_LIMIT, extensionTypeName } from './constants.js';
 import { TlsError } from './errors.js';
 import { ByteReader } from './reader.js';
 import { ByteWriter } from './writer.js';
@@ -521,7 +521,8 @@ export function pskBindersLength(binders: readonly Uint8Array[]): number {
 
 function decodeRecordSizeLimit(r: ByteReader): RecordSizeLimitExtension {
   const limit = r.u16('record_size_limit');
-  if (limit < 64) throw TlsError.illegalParameter(`record_size_limit ${limit} is below 64`); // RFC 8449 section 4
+  // RFC 8449 section 4: a value below 64 MUST be treated as a fatal illegal_parameter.
+  if (limit < MIN_RECORD_SIZE_LIMIT) throw TlsError.illegalParameter(`record_size_limit ${limit} is below ${MIN_RECORD_SIZE_LIMIT}`);
   return { type: 'record_size_limit', limit };
 }
 

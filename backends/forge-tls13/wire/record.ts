@@ -13,7 +13,8 @@
  *    application_data and application data is never sent unprotected, so: application_data records
  *    may be up to 2^14 + 256 (TLSCiphertext, 5.2); handshake / alert / change_cipher_spec records
  *    are TLSPlaintext and limited to 2^14 (5.1). Exceeding either is record_overflow. Both limits
- *    are options (lower them for RFC 8449 record_size_limit if wanted).
+ *    are options. (RFC 8449 record_size_limit is not enforced here but after decryption, in the
+ *    engine's record layer: it counts the TLSInnerPlaintext, which only the AEAD reveals.)
  *  - Unknown content types (including 0 = invalid) are unexpected_message (section 5).
  *  - Zero-length handshake, alert and change_cipher_spec records are unexpected_message (5.1 and
  *    5.4 for inner plaintexts); zero-length application_data is allowed (5.1).
@@ -58,7 +59,7 @@ export interface RecordReaderOptions {
 export class RecordReader {
   readonly #queue = new ByteQueue();
   #error: TlsError | undefined;
-  /** Settable at any time (e.g. after RFC 8449 negotiation). */
+  /** Settable at any time. */
   maxCiphertextLength: number;
   maxPlaintextLength: number;
 

@@ -207,3 +207,27 @@ export function schemeForIssuer(alg: SignatureAlgorithm, issuerKey: PublicKeyTyp
       return issuerKey === 'ed25519' ? { ok: true, scheme: 'ed25519' } : mismatch();
   }
 }
+
+/** The rsaEncryption-key twin of each id-RSASSA-PSS scheme (the same signature, another key OID). */
+const RSAE_TWIN: Partial<Record<SignatureSchemeName, SignatureSchemeName>> = {
+  rsa_pss_pss_sha256: 'rsa_pss_rsae_sha256',
+  rsa_pss_pss_sha384: 'rsa_pss_rsae_sha384',
+  rsa_pss_pss_sha512: 'rsa_pss_rsae_sha512',
+};
+
+/**
+ * The schemes that can have made a certificate signature `alg`, for matching a chain WE send
+ * against the peer's signature_algorithms_cert (RFC 8446 section 4.4.2.2). With the issuer's key
+ * type known that is `schemeForIssuer`'s one scheme; without it (the top of a chain is issued by
+ * a trust anchor we do not send) an RSASSA-PSS signature may be either rsa_pss_pss_* or
+ * rsa_pss_rsae_*. Never used to verify anything: verify.ts takes `schemeForIssuer` only.
+ */
+export function candidateSchemes(alg: SignatureAlgorithm, issuerKey: PublicKeyType | undefined): SignatureSchemeName[] {
+  if (issuerKey !== undefined) {
+    const choice = schemeForIssuer(alg, issuerKey);
+    if (choice.ok) return [choice.scheme];
+  }
+  if (!alg.scheme) return [];
+  const twin = RSAE_TWIN[alg.scheme];
+  return twin ? [alg.scheme, twin] : [alg.scheme];
+}

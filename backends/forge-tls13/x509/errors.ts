@@ -43,8 +43,10 @@ export type CertificateAlert =
  * - hostname_mismatch → bad_certificate (RFC 8446 has no dedicated alert; Go's crypto/tls sends
  *   bad_certificate for host name errors too).
  * - bad_usage, unsupported → unsupported_certificate ("of an unsupported type": not usable for
- *   this purpose, an algorithm we do not implement, or an unhandled critical extension; OpenSSL
- *   sends the same for its invalid-purpose and unhandled-critical-extension errors).
+ *   this purpose, an algorithm we do not implement or did not advertise in
+ *   signature_algorithms(_cert), whose default alert section 4.4.2.2 names as this one, or an
+ *   unhandled critical extension; OpenSSL sends the same for its invalid-purpose and
+ *   unhandled-critical-extension errors).
  */
 export function alertFor(reason: CertificateErrorReason): CertificateAlert {
   switch (reason) {

@@ -3,6 +3,7 @@ export { parseCertificate, type Certificate, type DistinguishedName, type KeyUsa
 export {
   verifyCertificateChain,
   validatePath,
+  chainSignedWith,
   defaultTrustAnchors,
   alertFor,
   CertificateError,

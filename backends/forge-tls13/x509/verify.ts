@@ -28,8 +28,8 @@
  * Not implemented: revocation, name constraints (a critical nameConstraints extension is unknown
  * and therefore rejected), policy mapping/constraints.
  */
-import type { CryptoProvider } from '../crypto/provider.js';
-import { schemeForIssuer } from './algorithms.js';
+import type { CryptoProvider, SignatureSchemeName } from '../crypto/provider.js';
+import { candidateSchemes, schemeForIssuer } from './algorithms.js';
 import { bytesEqual } from './der.js';
 import { CertificateError } from './errors.js';
 import { matchesHostname } from './hostname.js';
@@ -50,6 +50,14 @@ export interface VerifyOptions {
   now?: Date;
   purpose: Purpose;
   provider: CryptoProvider;
+  /**
+   * The schemes signatures inside the chain may use: what we advertised in
+   * signature_algorithms_cert, else in signature_algorithms (RFC 8446 section 4.2.3). A path with
+   * a signature by another scheme is not acceptable ('unsupported', hence unsupported_certificate,
+   * the default alert of section 4.4.2.2). Trust anchors' own signatures are never checked, so they
+   * are exempt, as section 4.2.3 says. Undefined: any scheme the provider verifies.
+   */
+  signatureSchemes?: readonly SignatureSchemeName[];
 }
 
 export interface VerifiedChain {
@@ -153,6 +161,10 @@ export async function verifyCertificateChain(opts: VerifyOptions): Promise<Verif
       linkError ??= new CertificateError(choice.reason, `${child.subject.text}: ${choice.message}`);
       return false;
     }
+    if (opts.signatureSchemes && !opts.signatureSchemes.includes(choice.scheme)) {
+      linkError ??= new CertificateError('unsupported', `${child.subject.text} is signed with ${choice.scheme}, which we did not advertise`);
+      return false;
+    }
     let ok = false;
     try {
       ok = await provider.verify(choice.scheme, issuer.subjectPublicKeyInfo, child.tbsDer, child.signature);
@@ -201,4 +213,26 @@ export async function verifyCertificateChain(opts: VerifyOptions): Promise<Verif
     fail('hostname_mismatch', `certificate is not valid for ${opts.hostname}`);
   }
   return { leaf: leaf!, path, anchor: path[path.length - 1]! };
+}
+
+/**
+ * Whether a chain of OURS (leaf first, as we would send it) is signed only with schemes the peer
+ * advertised (RFC 8446 section 4.4.2.2: "All certificates provided by the server MUST be signed by
+ * a signature algorithm advertised by the client if it is able to provide such a chain"). A
+ * self-signed certificate at the top is exempt: it is a trust anchor, whose signature nobody
+ * checks. For choosing among our chains; a chain we cannot parse matches nothing.
+ */
+export function chainSignedWith(chain: readonly Uint8Array[], accepted: ReadonlySet<SignatureSchemeName>): boolean {
+  let certs: Certificate[];
+  try {
+    certs = chain.map(parseCertificate);
+  } catch {
+    return false;
+  }
+  return certs.every((cert, i) => {
+    const issuer = certs[i + 1];
+    if (issuer === undefined && isSelfIssued(cert)) return true;
+    const issuerKey = issuer !== undefined && bytesEqual(issuer.subject.der, cert.issuer.der) ? issuer.publicKeyType : undefined;
+    return candidateSchemes(cert.signatureAlgorithm, issuerKey).some((s) => accepted.has(s));
+  });
 }
