@@ -6,7 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { backend as loopback } from '../backends/loopback/index.js';
+import { backend as nodeTls } from '../backends/node-tls/index.js';
+import { createTestPki } from '../src/certs.js';
 import {
   checkAlpnMismatch,
   checkAlpnNone,
@@ -14,6 +17,7 @@ import {
   checkBackpressure,
   checkDestroyPropagates,
   checkEchoPayload,
+  checkExporterAgreement,
   checkHalfClose,
   checkHandshakeTimeout,
   checkIdleTimeout,
@@ -45,6 +49,7 @@ function wrapTransport(inner: Transport, patch: TransportPatch | undefined): Tra
     end: () => inner.end(),
     close: () => inner.close(),
     destroy: (error) => inner.destroy(error),
+    ...(inner.exportKeyingMaterial ? { exportKeyingMaterial: (length: number, label: string, context?: Uint8Array) => inner.exportKeyingMaterial!(length, label, context) } : {}),
     ...patch?.(inner),
   };
 }
@@ -206,6 +211,66 @@ describe('conformance checks catch broken backends', () => {
     it(`${defect} → ${check.name || 'check'} fails, and passes without the defect`, async () => {
       await check(subjectFor(defective({})));
       await assert.rejects(check(subjectFor(defective(broken))), (error: unknown) => {
+        assert.ok(error instanceof Error, `not an Error: ${String(error)}`);
+        assert.match(error.message, expect);
+        return true;
+      });
+    });
+  }
+});
+
+/** The exporter check needs real TLS: node-tls, wrapped with one defect (or none, as control). */
+describe('conformance: the exporter check catches broken exporters', () => {
+  const tlsWith = (patch: TransportPatch | undefined): Backend => ({
+    ...nodeTls,
+    connect: async (options) => wrapTransport(await nodeTls.connect(options), patch),
+    listen: async (options) => {
+      const inner = await nodeTls.listen(options);
+      const accept = async (): Promise<Transport | null> => {
+        const t = await inner.accept();
+        return t && wrapTransport(t, patch);
+      };
+      return { ...inner, backend: inner.backend, address: inner.address, accept, close: () => inner.close(), [Symbol.asyncIterator]: inner[Symbol.asyncIterator].bind(inner) };
+    },
+  });
+  const broken: { defect: string; patch: TransportPatch; expect: RegExp }[] = [
+    { defect: 'no exporter on a TLS backend', patch: () => ({ exportKeyingMaterial: undefined }), expect: /has no exportKeyingMaterial/ },
+    { defect: 'random bytes', patch: () => ({ exportKeyingMaterial: async (length) => new Uint8Array(randomBytes(length)) }), expect: /same bytes/ },
+    {
+      defect: 'the label is ignored',
+      patch: (inner) => ({ exportKeyingMaterial: (length, _label, context) => inner.exportKeyingMaterial!(length, 'EXPERIMENTAL-fixed', context) }),
+      expect: /another label/,
+    },
+    {
+      defect: 'still exports after close()',
+      patch: (inner) => {
+        let last: Uint8Array | undefined;
+        return {
+          exportKeyingMaterial: async (length, label, context) => {
+            try {
+              last = await inner.exportKeyingMaterial!(length, label, context);
+            } catch {
+              // a closed transport: answer from the last export instead of refusing
+            }
+            return last!;
+          },
+        };
+      },
+      expect: /expected a rejection|export after close/,
+    },
+  ];
+  for (const { defect, patch, expect } of broken) {
+    it(`${defect} → checkExporterAgreement fails, and passes without the defect`, async () => {
+      const pki = await createTestPki({ keyType: 'ecdsa-p256' });
+      const leaf = await pki.issue({ names: ['localhost'] });
+      const subject = (backend: Backend): ConformanceSubject => ({
+        backend,
+        stepTimeoutMs: 2000,
+        listenOptions: { cert: leaf.certPem, key: leaf.keyPem, closeTimeoutMs: 200 },
+        connectOptions: { ca: pki.caPem, serverName: 'localhost', closeTimeoutMs: 200 },
+      });
+      await checkExporterAgreement(subject(tlsWith(undefined)));
+      await assert.rejects(checkExporterAgreement(subject(tlsWith(patch))), (error: unknown) => {
         assert.ok(error instanceof Error, `not an Error: ${String(error)}`);
         assert.match(error.message, expect);
         return true;

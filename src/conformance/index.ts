@@ -40,6 +40,7 @@ import {
   checkPeerCloseEndsPendingRead,
   checkPeerVanishes,
 } from './lifecycle.js';
+import { checkExporterAgreement } from './exporter.js';
 import type { ConformanceSubject } from './subject.js';
 
 export type { ConformanceSubject, StallingServer } from './subject.js';
@@ -55,6 +56,7 @@ export {
   checkInterleavedSmallWrites,
 } from './data.js';
 export * from './lifecycle.js';
+export { checkExporterAgreement } from './exporter.js';
 export { within, WaitTimeout } from './harness.js';
 
 export interface ConformanceCheck {
@@ -67,6 +69,8 @@ export interface ConformanceCheck {
 
 const needsAlpn = (subject: ConformanceSubject): string | undefined =>
   (subject.alpn ?? subject.backend.secure) ? undefined : 'skipped: backend negotiates no ALPN';
+const needsExporter = (subject: ConformanceSubject): string | undefined =>
+  (subject.exporter ?? subject.backend.secure) ? undefined : 'skipped: backend has no keying-material exporter';
 const needsStaller = (subject: ConformanceSubject): string | undefined =>
   subject.stallingServer ? undefined : 'skipped: subject provides no stallingServer';
 
@@ -91,6 +95,7 @@ export function conformanceChecks(subject: ConformanceSubject): ConformanceCheck
     { topic: 'ALPN', title: 'mismatch fails both sides and never reaches accept()', run: checkAlpnMismatch, skip: needsAlpn },
     { topic: 'ALPN', title: 'no offer gives no protocol', run: checkAlpnNone, skip: needsAlpn },
     { topic: 'handshake', title: 'HandshakeInfo names the backend and is stable', run: checkHandshakeInfo },
+    { topic: 'handshake', title: 'exportKeyingMaterial: both ends agree, inputs matter, closed refuses', run: checkExporterAgreement, skip: needsExporter },
     ...echoSizes(subject).map((size): ConformanceCheck => ({
       topic: 'echo',
       title: `${formatSize(size)} in random write sizes comes back intact`,

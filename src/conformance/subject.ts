@@ -19,6 +19,11 @@ export interface ConformanceSubject {
    * ALPN"). Default: backend.secure.
    */
   alpn?: boolean;
+  /**
+   * Whether transports offer `exportKeyingMaterial` (expected of TLS backends); false skips the
+   * exporter check ("skipped: backend has no keying-material exporter"). Default: backend.secure.
+   */
+  exporter?: boolean;
   /** Scale down the big payloads (default 16 MiB max) for slow backends. */
   maxPayload?: number;
   /** Enables the handshake timeout and "handshake peer vanishes" checks; skipped without it. */
