@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const all = ['dist/bench/h2load.js', 'dist/bench/client.js', 'dist/bench/tls.js', 'dist/bench/aead.js'];
+const all = ['dist/bench/h2load.js', 'dist/bench/client.js', 'dist/bench/tls.js', 'dist/bench/record-floor.js', 'dist/bench/aead.js'];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const script of all) {
