@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { MemoryTicketStore, backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
 import { KEY_TYPES, type KeyType } from '../../src/certs.js';
 import { isTransportError, type HandshakeInfo, type Listener, type TransportError } from '../../src/transport.js';
-import { Proc, TempDir, freePort, interopFiles, killAll } from './forge-interop-helpers.js';
+import { Proc, TempDir, freePort, interopFiles, killAll, serveEcho } from './forge-interop-helpers.js';
 
 const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
 const GROUPS = [
@@ -49,20 +49,7 @@ async function echoServer(options: Partial<ForgeListenOptions>): Promise<{ liste
   const listener = await backend.listen({ handshakeTimeoutMs: 5000, onHandshakeError: (e) => errors.push(e), ...options } as ForgeListenOptions);
   void (async () => {
     for await (const t of listener) {
-      void (async () => {
-        try {
-          infos.push(await t.handshake());
-          for (;;) {
-            const chunk = await t.read();
-            if (chunk === null) break;
-            await t.write(chunk);
-          }
-        } catch {
-          /* peer went away */
-        } finally {
-          await t.close();
-        }
-      })();
+      void serveEcho(t, (info) => infos.push(info));
     }
   })();
   after(() => listener.close());

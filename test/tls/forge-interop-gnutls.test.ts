@@ -20,7 +20,7 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { MemoryTicketStore, backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
 import { KEY_TYPES, type KeyType } from '../../src/certs.js';
 import { isTransportError, type HandshakeInfo, type Transport, type TransportError } from '../../src/transport.js';
-import { Proc, TempDir, interopFiles, killAll, needs, startGnutlsServ, which, type GnutlsServ } from './forge-interop-helpers.js';
+import { Proc, TempDir, interopFiles, killAll, needs, serveEcho, startGnutlsServ, which, type GnutlsServ } from './forge-interop-helpers.js';
 
 /** Our suite name and GnuTLS's cipher name in priority strings and descriptions. */
 const SUITES = [
@@ -404,22 +404,10 @@ async function echoServer(t: TestContext, options: Partial<ForgeListenOptions> =
   void (async () => {
     for await (const tr of listener) {
       open.add(tr);
-      void (async () => {
-        try {
-          infos.push(await tr.handshake());
-          transports.push(tr);
-          for (;;) {
-            const chunk = await tr.read();
-            if (chunk === null) break;
-            await tr.write(chunk);
-          }
-        } catch {
-          /* the client went away */
-        } finally {
-          await tr.close();
-          open.delete(tr);
-        }
-      })();
+      void serveEcho(tr, (info) => {
+        infos.push(info);
+        transports.push(tr);
+      }).finally(() => open.delete(tr));
     }
   })();
   return { port: listener.address.port, errors, infos, transports };

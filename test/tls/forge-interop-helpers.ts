@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, type TestContext } from 'node:test';
 import { KEY_TYPES, createTestPki, type CertifiedKey, type KeyType, type TestPki } from '../../src/certs.js';
+import type { HandshakeInfo, Transport } from '../../src/transport.js';
 
 export function which(cmd: string): boolean {
   return spawnSync('which', [cmd], { stdio: 'ignore' }).status === 0;
@@ -165,5 +166,25 @@ export async function startGnutlsServ(t: TestContext, files: { cert: string; key
     if (m[1] === 'done') return { port, proc };
     await proc.kill();
     if (attempt >= 3) throw new Error(`gnutls-serv could not listen:\n${proc.output}`);
+  }
+}
+
+/**
+ * Serves one accepted transport as an echo: after its handshake (`onHandshake` sees it), every
+ * chunk read is written back until the peer ends or goes away; then it is closed.
+ */
+export async function serveEcho(t: Transport, onHandshake?: (info: HandshakeInfo) => void): Promise<void> {
+  try {
+    const info = await t.handshake();
+    onHandshake?.(info);
+    for (;;) {
+      const chunk = await t.read();
+      if (chunk === null) break;
+      await t.write(chunk);
+    }
+  } catch {
+    /* the peer went away */
+  } finally {
+    await t.close();
   }
 }

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
 import { KEY_TYPES, createTestPki, type CertifiedKey, type KeyType, type TestPki } from '../../src/certs.js';
 import { isTransportError, type Listener } from '../../src/transport.js';
+import { serveEcho } from './forge-interop-helpers.js';
 
 const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
 const GROUPS = [
@@ -76,19 +77,7 @@ async function ourServer(options: Partial<ForgeListenOptions>): Promise<{ listen
   const listener = await backend.listen({ handshakeTimeoutMs: 5000, onHandshakeError: (e) => errors.push(e), ...options } as ForgeListenOptions);
   const done = (async () => {
     for await (const t of listener) {
-      void (async () => {
-        try {
-          for (;;) {
-            const chunk = await t.read();
-            if (chunk === null) break;
-            await t.write(chunk);
-          }
-        } catch {
-          /* peer went away */
-        } finally {
-          await t.close();
-        }
-      })();
+      void serveEcho(t);
     }
   })();
   return { listener, errors, done };
