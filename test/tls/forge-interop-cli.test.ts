@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { MemoryTicketStore, backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
 import { KEY_TYPES, type KeyType } from '../../src/certs.js';
 import { isTransportError, type HandshakeInfo, type Listener, type TransportError } from '../../src/transport.js';
-import { Proc, TempDir, freePort, interopFiles, killAll, serveEcho } from './forge-interop-helpers.js';
+import { Proc, freePort, interopFiles, serveEcho } from './forge-interop-helpers.js';
 
 const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
 const GROUPS = [
@@ -17,12 +17,7 @@ const GROUPS = [
   ['secp384r1', 'P-384'],
 ] as const;
 
-const dir = new TempDir();
-const { f, client, otherCa } = interopFiles(dir);
-after(async () => {
-  await killAll();
-  dir.remove();
-});
+const { dir, f, client, otherCa } = interopFiles();
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Connects, sends an HTTP/1.0 request to `s_server -www`, reads the whole page. */

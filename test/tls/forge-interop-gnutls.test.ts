@@ -16,11 +16,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { MemoryTicketStore, backend, type ForgeConnectOptions, type ForgeListenOptions } from '../../backends/forge-tls13/index.js';
 import { KEY_TYPES, type KeyType } from '../../src/certs.js';
 import { isTransportError, type HandshakeInfo, type Transport, type TransportError } from '../../src/transport.js';
-import { Proc, TempDir, interopFiles, killAll, needs, serveEcho, startGnutlsServ, which, type GnutlsServ } from './forge-interop-helpers.js';
+import { Proc, interopFiles, needs, serveEcho, startGnutlsServ, which, type GnutlsServ } from './forge-interop-helpers.js';
 
 /** Our suite name and GnuTLS's cipher name in priority strings and descriptions. */
 const SUITES = [
@@ -51,12 +51,7 @@ const HAVE_CLI = which('gnutls-cli');
 /** gnutls-cli's ^rekey^ / ^rekey1^ commands (GnuTLS 3.6.x and later). */
 const CLI_INLINE_COMMANDS = HAVE_CLI && spawnSync('gnutls-cli', ['--help'], { encoding: 'utf8' }).stdout.includes('--inline-commands');
 
-const dir = new TempDir();
-const { f, client, otherCa } = interopFiles(dir);
-after(async () => {
-  await killAll();
-  dir.remove();
-});
+const { f, client, otherCa } = interopFiles();
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, type TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { KEY_TYPES, createTestPki, type CertifiedKey, type KeyType, type TestPki } from '../../src/certs.js';
 import type { HandshakeInfo, Transport } from '../../src/transport.js';
 
@@ -110,11 +110,18 @@ export interface PkiFiles {
 }
 
 /**
- * The certificates the command-line interop tests use, written into `dir` by a before() hook:
+ * The certificates the command-line interop tests use, written into a temporary folder by a
+ * before() hook (the folder is removed, and every child process killed, in after()):
  * one PKI per key type (leaf for localhost and 127.0.0.1), a client certificate from the
  * ecdsa-p256 PKI, and a CA (rsa-2048's) that issued none of the ecdsa-p256 certificates.
  */
-export function interopFiles(dir: TempDir): { f: (k?: KeyType) => PkiFiles; client: () => PkiFiles; otherCa: () => string } {
+export function interopFiles(): { dir: TempDir; f: (k?: KeyType) => PkiFiles; client: () => PkiFiles; otherCa: () => string } {
+  const dir = new TempDir();
+  // Children first: they may still read the files.
+  after(async () => {
+    await killAll();
+    dir.remove();
+  });
   const files = new Map<KeyType, PkiFiles>();
   let client: PkiFiles | undefined;
   before(async () => {
@@ -134,6 +141,7 @@ export function interopFiles(dir: TempDir): { f: (k?: KeyType) => PkiFiles; clie
     client = { ...p, leaf: cl, cert: dir.file('client-cert.pem', cl.certPem), key: dir.file('client-key.pem', cl.keyPem) };
   });
   return {
+    dir,
     f: (k: KeyType = 'ecdsa-p256') => files.get(k)!,
     client: () => client!,
     otherCa: () => files.get('rsa-2048')!.ca,

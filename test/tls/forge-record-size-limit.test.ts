@@ -16,22 +16,17 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { after, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { connect, listen, type ForgeConnectOptions } from '../../backends/forge-tls13/index.js';
 import type { Transport } from '../../src/transport.js';
-import { Proc, TempDir, interopFiles, killAll, needs, startGnutlsServ, which, type GnutlsServ } from './forge-interop-helpers.js';
+import { Proc, interopFiles, needs, startGnutlsServ, which, type GnutlsServ } from './forge-interop-helpers.js';
 
 const TAG = 16;
 const HAVE_SERV = which('gnutls-serv');
 const HAVE_CLI = which('gnutls-cli');
 const TEST = { timeout: 20_000 };
 
-const dir = new TempDir();
-const { f } = interopFiles(dir);
-after(async () => {
-  await killAll();
-  dir.remove();
-});
+const { f } = interopFiles();
 
 /** TLSInnerPlaintext sizes of the protected records each way through the proxy. */
 interface Seen {
